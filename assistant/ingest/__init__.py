@@ -1,0 +1,1 @@
+"""Ingestion: files -> text (`loaders`), text -> blocks (`segment`), blocks -> passages (`corpus`)."""

@@ -1,0 +1,153 @@
+"""Text -> blocks: headings, paragraphs, list items (with their lead-in), table rows.
+
+Works on any loader's output. Spans are exact offsets into the text; a block's text is always
+`text[start:end]`. Wrapped lines of one paragraph or item stay together.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+LIST_MARKER = re.compile(r"^[ \t]*(?:[-*•·▪◦–]|\(?\d{1,2}[.)]|\(\d{1,2}\)|[a-z][.)])[ \t]+")
+MD_HEADING = re.compile(r"^#{1,6}[ \t]+")
+TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+TERMINAL = ".:;!?…"
+
+
+@dataclass
+class Block:
+    start: int
+    end: int
+    kind: str  # heading | paragraph | list_item | table_row
+    text: str
+    level: int = 0
+    lead_in: str | None = None
+    indent: int = 0
+    cells: list[str] = field(default_factory=list)
+
+    @property
+    def body(self) -> str:
+        """Text without a list marker or Markdown heading marks."""
+        return MD_HEADING.sub("", LIST_MARKER.sub("", self.text, count=1), count=1).strip()
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    for line in text.split("\n"):
+        spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return spans
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in " \t\f\n\u00a0":
+        start += 1
+    while end > start and text[end - 1] in " \t\f\n\u00a0":
+        end -= 1
+    return start, end
+
+
+def is_heading_line(line: str, next_line: str | None) -> bool:
+    """A short line with no sentence punctuation, standing on its own: a heading by its look."""
+    stripped = line.strip().lstrip("#").strip()
+    if not stripped or len(stripped) > 90 or stripped[-1] in TERMINAL + ",":
+        return False
+    words = stripped.split()
+    if len(words) > 12 or not (stripped[0].isupper() or stripped[0].isdigit()):
+        return False
+    if "\t" in line or stripped.startswith("|"):
+        return False
+    if next_line is not None and next_line.strip() and next_line.strip()[0].islower():
+        return False  # the sentence goes on in the next line
+    return True
+
+
+def segment(text: str, heading_spans: tuple[tuple[int, int, int], ...] = (), guess_headings: bool = True) -> list[Block]:
+    """Split `text` into blocks. Known heading spans win; other headings are guessed by their look."""
+    heading_at = {start: level for start, _, level in heading_spans}
+    lines = _lines(text)
+    blocks: list[Block] = []
+    current: list[int] | None = None  # [start, end, kind]
+    kind = ""
+
+    def close() -> None:
+        nonlocal current
+        if current is not None:
+            start, end = _trim(text, current[0], current[1])
+            if end > start:
+                line_start = text.rfind("\n", 0, start) + 1
+                blocks.append(Block(start, end, kind, text[start:end], indent=start - line_start))
+        current = None
+
+    for i, (ls, le) in enumerate(lines):
+        line = text[ls:le]
+        stripped = line.strip(" \t\f\u00a0")
+        next_line = text[lines[i + 1][0]:lines[i + 1][1]] if i + 1 < len(lines) else None
+        if not stripped:
+            close()
+            continue
+        first = ls + (len(line) - len(line.lstrip(" \t\f\u00a0")))
+        if first in heading_at or MD_HEADING.match(stripped):
+            close()
+            start, end = _trim(text, ls, le)
+            level = heading_at.get(first) or len(stripped) - len(stripped.lstrip("#"))
+            blocks.append(Block(start, end, "heading", text[start:end], level=level or 2))
+            continue
+        if "\t" in stripped or stripped.startswith("|"):
+            close()
+            if TABLE_SEPARATOR.match(stripped):
+                continue
+            start, end = _trim(text, ls, le)
+            cells = [c.strip() for c in stripped.strip("|").split("\t" if "\t" in stripped else "|")]
+            blocks.append(Block(start, end, "table_row", text[start:end], cells=cells))
+            continue
+        if LIST_MARKER.match(line) and not (line.startswith((" ", "\t")) and current is not None and kind == "list_item" and not LIST_MARKER.match(line.lstrip())):
+            close()
+            current, kind = [ls, le], "list_item"
+            continue
+        starts_new = (
+            current is not None
+            and kind == "paragraph"
+            and text[current[1] - 1:current[1]] in tuple(".!?")
+            and (stripped[0].isupper() or stripped[0].isdigit())
+            and not line.startswith((" ", "\t"))
+            and _looks_wrapped_short(text[current[0]:current[1]])
+        )
+        if current is None or starts_new:
+            close()
+            if guess_headings and is_heading_line(line, next_line) and (next_line is None or not next_line.strip() or not LIST_MARKER.match(line)):
+                start, end = _trim(text, ls, le)
+                blocks.append(Block(start, end, "heading", text[start:end], level=0))
+                continue
+            current, kind = [ls, le], "paragraph"
+        else:
+            current[1] = le
+    close()
+    _attach_lead_ins(blocks)
+    return blocks
+
+
+def _looks_wrapped_short(paragraph: str) -> bool:
+    """In PDF text a paragraph's last line is shorter than the wrapped ones before it."""
+    rows = paragraph.split("\n")
+    return len(rows) >= 2 and len(rows[-1]) < 0.8 * max(len(r) for r in rows[:-1])
+
+
+def _attach_lead_ins(blocks: list[Block]) -> None:
+    """A list item keeps the sentence that introduces its list ("… de volgende eisen:")."""
+    lead: str | None = None
+    for block in blocks:
+        if block.kind == "heading":
+            lead = None
+        elif block.kind == "paragraph":
+            body = block.text.rstrip()
+            if body.endswith(":"):
+                short_label = len(body.split()) <= 4
+                lead = f"{lead} {body}" if short_label and lead else " ".join(body.split())
+            else:
+                lead = None
+        elif block.kind == "list_item":
+            block.lead_in = lead
+            if block.text.rstrip().endswith(":"):
+                pass  # a nested lead-in item: the items below still belong to the outer lead-in

@@ -1,0 +1,166 @@
+"""Records passed between the stages, and the public JSON shapes built from them.
+
+`Answer` and `Review` are the contract of `resv ask --json` / `resv review --json` and of the
+HTTP API (`../shared/contract/`): extend them with new optional fields, never rename or remove.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+InsurerName = Literal["Zilveren Kruis", "CZ", "VGZ", "Menzis"]
+Status = Literal["met", "partial", "missing"]
+DocumentKind = Literal["handreiking", "inkoopbeleid", "faq", "other"]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class ExtractedText(Frozen):
+    """A file's text as a loader extracted it. Pages are separated by their start offsets."""
+
+    text: str
+    page_starts: tuple[int, ...] | None = Field(None, description="Offset where each page begins; None if the format has no pages.")
+    heading_spans: tuple[tuple[int, int, int], ...] = Field((), description="(start, end, level) of headings the format marks.")
+
+    def page_at(self, offset: int) -> int | None:
+        """1-based page that holds `offset`, or None for formats without pages."""
+        if self.page_starts is None:
+            return None
+        page = 0
+        for i, start in enumerate(self.page_starts):
+            if start <= offset:
+                page = i
+            else:
+                break
+        return page + 1
+
+
+class DocumentInfo(Frozen):
+    """One manifest entry."""
+
+    id: str
+    title: str
+    kind: DocumentKind
+    file: str
+    insurer: InsurerName | None = None
+    version: str | None = None
+    origin: str | None = None
+
+
+class Document(Frozen):
+    """A corpus document with the exact text every passage offset points into."""
+
+    info: DocumentInfo
+    extracted: ExtractedText
+    sha256: str
+
+    @property
+    def id(self) -> str:
+        return self.info.id
+
+    @property
+    def text(self) -> str:
+        return self.extracted.text
+
+
+class Passage(Frozen):
+    """The unit of retrieval and citation. `document.text[start:end] == text` always holds."""
+
+    id: str
+    document_id: str
+    section: tuple[str, ...] = ()
+    page: int | None = None
+    start: int
+    end: int
+    text: str
+    kind: str = "paragraph"
+    insurer: InsurerName | None = None
+    bouwsteen: int | None = None
+    hoofdtaak: int | None = None
+    lead_in: str | None = Field(None, description="The sentence that introduces the list this item belongs to.")
+    continues: str | None = Field(None, description="Id of the passage whose sentence this one continues.")
+
+    @staticmethod
+    def make_id(document_sha: str, start: int, end: int) -> str:
+        """Stable id: the same document content and span give the same id on every run."""
+        return hashlib.sha1(f"{document_sha}:{start}:{end}".encode()).hexdigest()[:16]
+
+    @property
+    def section_title(self) -> str:
+        return self.section[-1] if self.section else ""
+
+
+class Citation(BaseModel):
+    n: int = Field(ge=1)
+    document: str
+    title: str = ""
+    section: str
+    insurer: InsurerName | None
+    bouwsteen: int | None = Field(None, ge=1, le=7)
+    page: int | None = Field(None, ge=1)
+    quote: str = Field(min_length=1)
+    passage_id: str | None = None
+    start: int | None = Field(None, description="Offset of the quote in the document's text.")
+    end: int | None = None
+
+
+class Answer(BaseModel):
+    question: str
+    answer: str
+    abstained: bool
+    citations: list[Citation] = []
+    related: list[Citation] = Field(
+        default_factory=list, description="Nearest passages shown when abstaining; they support no claim."
+    )
+    reason: str | None = Field(None, description="Why the answer abstained, as a short code.")
+
+
+class ChatTurn(BaseModel):
+    role: Literal["user", "assistant"]
+    content: str
+
+
+class Evidence(BaseModel):
+    quote: str = Field(min_length=1)
+    page: int | None = Field(None, ge=1)
+    start: int | None = None
+    end: int | None = None
+
+
+class SourceRef(BaseModel):
+    document: str
+    section: str
+    quote: str = Field(min_length=1)
+    start: int | None = None
+    end: int | None = None
+
+
+class Finding(BaseModel):
+    id: str
+    bouwsteen: int = Field(ge=1, le=7)
+    insurer: InsurerName | None
+    requirement: str
+    status: Status
+    evidence: list[Evidence] = []
+    source: SourceRef
+    note: str = ""
+
+
+class Summary(BaseModel):
+    met: int = 0
+    partial: int = 0
+    missing: int = 0
+
+
+class Review(BaseModel):
+    plan: str
+    insurer: InsurerName
+    findings: list[Finding]
+    summary: Summary
+    pages: int | None = None
+    seconds: float | None = None

@@ -1,0 +1,143 @@
+"""Hybrid retrieval: BM25 over Dutch-stemmed terms beside dense vectors, fused by reciprocal rank.
+
+`HybridRetriever` serves the corpus (dense side in the vector store) and, in memory, the passages
+of a plan under review. `search()` does the shared work; filters and boosts come from the caller.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+
+from assistant.models import Passage
+from assistant.text import terms
+
+if TYPE_CHECKING:
+    from assistant.embed import Embedder
+    from assistant.index import VectorStore
+
+Mode = Literal["hybrid", "bm25", "dense"]
+RRF_K = 60
+
+
+@dataclass(frozen=True)
+class Hit:
+    passage: Passage
+    score: float
+    bm25_rank: int | None = None
+    dense_rank: int | None = None
+    bm25_score: float = 0.0
+    dense_score: float = 0.0
+
+
+class BM25:
+    """Okapi BM25 over pre-tokenised documents."""
+
+    def __init__(self, documents: Sequence[list[str]], k1: float = 1.2, b: float = 0.75) -> None:
+        self.k1, self.b = k1, b
+        self.lengths = np.array([len(d) for d in documents], dtype=np.float32)
+        self.avg = float(self.lengths.mean()) if len(documents) else 0.0
+        self.postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for i, doc in enumerate(documents):
+            for term, count in Counter(doc).items():
+                self.postings[term].append((i, count))
+        n = len(documents)
+        self.idf = {t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in self.postings.items()}
+
+    def scores(self, query: list[str]) -> np.ndarray:
+        out = np.zeros(len(self.lengths), dtype=np.float32)
+        for term in set(query):
+            idf = self.idf.get(term)
+            if idf is None:
+                continue
+            for i, tf in self.postings[term]:
+                norm = tf + self.k1 * (1 - self.b + self.b * self.lengths[i] / self.avg)
+                out[i] += idf * tf * (self.k1 + 1) / norm
+        return out
+
+
+def search_text(passage: Passage) -> str:
+    """What retrieval sees of a passage: its place (insurer, section), lead-in and text."""
+    parts = [passage.insurer or "", " ".join(passage.section[-2:]), passage.lead_in or "", passage.text]
+    return "\n".join(p for p in parts if p)
+
+
+class HybridRetriever:
+    """BM25 + dense retrieval over a fixed list of passages."""
+
+    def __init__(
+        self,
+        passages: Sequence[Passage],
+        embedder: Embedder,
+        vectors: np.ndarray | None = None,
+        vector_store: VectorStore | None = None,
+    ) -> None:
+        self.passages = list(passages)
+        self.embedder = embedder
+        self.by_id = {p.id: i for i, p in enumerate(self.passages)}
+        self.bm25 = BM25([terms(search_text(p)) for p in self.passages])
+        self.vector_store = vector_store
+        self.vectors = vectors
+        if vectors is None and vector_store is None:
+            self.vectors = embedder.embed_passages([search_text(p) for p in self.passages])
+
+    def dense_scores(self, query: str) -> np.ndarray:
+        """Cosine similarity of every passage to the query."""
+        vector = self.embedder.embed_query(query)
+        if self.vector_store is not None:
+            out = np.full(len(self.passages), -1.0, dtype=np.float32)
+            for pid, score in self.vector_store.query(vector, k=len(self.passages)):
+                if pid in self.by_id:
+                    out[self.by_id[pid]] = score
+            return out
+        return self.vectors @ vector
+
+    def search(
+        self,
+        query: str,
+        k: int = 8,
+        mode: Mode = "hybrid",
+        allow: Callable[[Passage], bool] | None = None,
+        boost: Callable[[Passage], float] | None = None,
+        expansions: Sequence[str] = (),
+        dense_weight: float = 1.0,
+    ) -> list[Hit]:
+        """Top-k passages for `query`; `expansions` are extra (Dutch) terms for the lexical side only."""
+        if not self.passages:
+            return []
+        bm25 = self.bm25.scores(terms(query) + terms(" ".join(expansions))) if mode != "dense" else None
+        dense = self.dense_scores(query) if mode != "bm25" else None
+        keep = np.array([allow(p) if allow else True for p in self.passages])
+        fused = np.zeros(len(self.passages), dtype=np.float64)
+        ranks: dict[str, np.ndarray] = {}
+        for name, scores, weight in (("bm25", bm25, 1.0), ("dense", dense, dense_weight)):
+            if scores is None:
+                continue
+            order = np.argsort(-np.where(keep, scores, -np.inf), kind="stable")
+            rank = np.empty(len(order), dtype=np.int64)
+            rank[order] = np.arange(1, len(order) + 1)
+            if name == "bm25":
+                rank = np.where(scores > 0, rank, len(order) + RRF_K * 10)  # no shared term: no lexical vote
+            ranks[name] = rank
+            fused += weight / (RRF_K + rank)
+        if boost is not None:
+            fused *= np.array([boost(p) for p in self.passages])
+        fused = np.where(keep, fused, -np.inf)
+        top = np.argsort(-fused, kind="stable")[:k]
+        return [
+            Hit(
+                passage=self.passages[i],
+                score=float(fused[i]),
+                bm25_rank=int(ranks["bm25"][i]) if "bm25" in ranks else None,
+                dense_rank=int(ranks["dense"][i]) if "dense" in ranks else None,
+                bm25_score=float(bm25[i]) if bm25 is not None else 0.0,
+                dense_score=float(dense[i]) if dense is not None else 0.0,
+            )
+            for i in top
+            if np.isfinite(fused[i])
+        ]

@@ -1,0 +1,235 @@
+"""The one service object behind the CLI, the HTTP API and the eval runner.
+
+    assistant = Assistant()        # cheap: reads settings, loads nothing
+    assistant.warm_up()            # loads (or first builds) the index and the embedder
+    assistant.ask("Wat eist CZ voor bouwsteen 4?")
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Sequence
+from functools import cached_property
+
+from pydantic import BaseModel
+
+from assistant.answer import body_span, to_citation
+from assistant.domain import get_domain
+from assistant.errors import BadInputError, InvalidQuestionError, ResvError, UnknownInsurerError
+from assistant.index import BuildReport, IndexData, IndexManager, Progress
+from assistant.models import Answer, ChatTurn, Citation, Document, DocumentInfo, Review
+from assistant.retrieve import HybridRetriever
+from assistant.settings import Settings, get_settings, make_composer, make_embedder, make_vector_store
+from assistant.text import words
+from assistant.understand import DUTCH_MARKERS, ENGLISH_MARKERS, understand
+
+FOREIGN_MARKERS = {"les", "le", "la", "des", "est", "sont", "pour", "avec", "quelle", "quelles", "quel", "qui", "que",
+                   "der", "das", "ist", "und", "für", "fur", "welche", "nicht", "wie", "el", "los", "las", "es", "para",
+                   "por", "cual", "cuales", "una", "il", "della", "sono"}
+
+
+class DocumentSummary(BaseModel):
+    id: str
+    title: str
+    kind: str
+    insurer: str | None
+    version: str | None
+    origin: str | None
+    passages: int
+
+
+class PassageView(BaseModel):
+    """A passage in its document context, for the source viewer."""
+
+    id: str
+    document: str
+    title: str
+    section: str
+    insurer: str | None
+    bouwsteen: int | None
+    page: int | None
+    text: str
+    start: int
+    end: int
+    context_before: str
+    context_after: str
+
+
+class Library:
+    """A loaded index as the composer sees it."""
+
+    def __init__(self, data: IndexData, retriever: HybridRetriever) -> None:
+        self.documents: dict[str, Document] = data.documents
+        self.passages = data.passages
+        self.retriever = retriever
+
+
+class Assistant:
+    """Ingest, ask and review, over one index and one embedder."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or get_settings()
+        self.embedder = make_embedder(self.settings)
+        self.composer = make_composer(self.settings)
+        self._library: Library | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def index(self) -> IndexManager:
+        return IndexManager(self.settings.data_dir, self.embedder, lambda folder: make_vector_store(self.settings, folder))
+
+    @property
+    def ready(self) -> bool:
+        return self._library is not None
+
+    def ingest(self, progress: Progress | None = None) -> BuildReport:
+        """Build the index from the corpus (re-embedding only changed documents) and use it."""
+        with self._lock:
+            report = self.index.build(self.settings.corpus_dir, progress)
+            self._library = None
+        self.warm_up(build_if_missing=False)
+        return report
+
+    def warm_up(self, progress: Progress | None = None, build_if_missing: bool = True) -> None:
+        """Load the index and the embedder once; build the index first if there is none or it is stale."""
+        if self._library is not None:
+            return
+        with self._lock:
+            if self._library is not None:
+                return
+            manager = self.index
+            if manager.status() != "ready" and build_if_missing:
+                manager.build(self.settings.corpus_dir, progress)
+            data = manager.load()
+            self.embedder.warm_up()
+            retriever = HybridRetriever([p for p in data.passages if p.kind != "cell"], self.embedder, vectors=data.vectors,
+                                        vector_store=data.store)
+            self._library = Library(data, retriever)
+
+    @property
+    def library(self) -> Library:
+        self.warm_up()
+        assert self._library is not None
+        return self._library
+
+    # --- answers ------------------------------------------------------------------------------
+
+    def resolve_insurer(self, name: str | None) -> str | None:
+        """Canonical insurer name, or `UnknownInsurerError` naming the ones we know."""
+        if name is None or not name.strip():
+            return None
+        canonical = get_domain().canonical_insurer(name)
+        if canonical is None:
+            known = ", ".join(get_domain().insurer_names)
+            raise UnknownInsurerError(f"Onbekende verzekeraar {name.strip()!r}. Kies uit: {known}.")
+        return canonical
+
+    def check_question(self, question: str) -> str:
+        """The question, trimmed; `InvalidQuestionError` for empty, too long or unreadable input."""
+        question = " ".join((question or "").split())
+        if not question:
+            raise InvalidQuestionError("De vraag is leeg. Stel een vraag over de handreiking of het inkoopbeleid.")
+        limit = self.settings.max_question_chars
+        if len(question) > limit:
+            raise InvalidQuestionError(f"De vraag is {len(question)} tekens lang; het maximum is {limit}. Stel een kortere vraag.")
+        letters = [ch for ch in question if ch.isalpha()]
+        if not letters:
+            raise InvalidQuestionError("De vraag bevat geen woorden. Stel een vraag in het Nederlands of het Engels.")
+        latin = sum(1 for ch in letters if ch.isascii() or "\u00c0" <= ch <= "\u024f")
+        tokens = words(question)
+        foreign = sum(t in FOREIGN_MARKERS for t in tokens)
+        known = sum(t in DUTCH_MARKERS or t in ENGLISH_MARKERS for t in tokens)
+        if latin / len(letters) < 0.6 or (foreign >= 2 and foreign > known):
+            raise InvalidQuestionError("Stel de vraag in het Nederlands of het Engels; andere talen en schriften worden niet ondersteund.")
+        return question
+
+    def check_history(self, history: Sequence[ChatTurn]) -> list[ChatTurn]:
+        if len(history) > self.settings.max_history_turns:
+            raise BadInputError(f"De gespreksgeschiedenis heeft {len(history)} beurten; het maximum is {self.settings.max_history_turns}.")
+        for turn in history:
+            if len(turn.content) > 20 * self.settings.max_question_chars:
+                raise BadInputError("Een beurt in de gespreksgeschiedenis is te lang.")
+        return list(history)
+
+    def ask(self, question: str, insurer: str | None = None, history: Sequence[ChatTurn] = ()) -> Answer:
+        """Answer one question; follow-ups use the earlier turns in `history`."""
+        question = self.check_question(question)
+        canonical = self.resolve_insurer(insurer)
+        history = self.check_history(history)
+        library = self.library
+        query = understand(question, history, canonical)
+        if canonical:
+            query.insurers = [canonical]
+        answer = self.composer.compose(query, library)
+        return self._verified(answer)
+
+    def _verified(self, answer: Answer) -> Answer:
+        """Every quote must sit verbatim at its offsets; an answer that fails this is not given."""
+        for citation in answer.citations + answer.related:
+            if not self.citation_is_valid(citation):
+                return Answer(question=answer.question, abstained=True, citations=[], reason="citation_check_failed",
+                              answer="Er ging iets mis bij het controleren van de bronvermelding; daarom geen antwoord.")
+        return answer
+
+    def citation_is_valid(self, citation: Citation) -> bool:
+        document = self.library.documents.get(citation.document)
+        return (document is not None and citation.start is not None and citation.end is not None
+                and document.text[citation.start:citation.end] == citation.quote)
+
+    # --- browsing -----------------------------------------------------------------------------
+
+    def documents(self) -> list[DocumentSummary]:
+        counts: dict[str, int] = {}
+        for passage in self.library.passages:
+            if passage.kind != "cell":
+                counts[passage.document_id] = counts.get(passage.document_id, 0) + 1
+        out = []
+        for document in self.library.documents.values():
+            info: DocumentInfo = document.info
+            out.append(DocumentSummary(id=info.id, title=info.title, kind=info.kind, insurer=info.insurer,
+                                       version=info.version, origin=info.origin, passages=counts.get(info.id, 0)))
+        return out
+
+    @cached_property
+    def _passages_by_id(self) -> dict:
+        return {p.id: p for p in self.library.passages}
+
+    def passage(self, passage_id: str, context_chars: int = 600) -> PassageView:
+        """A passage with the text around it; `BadInputError` (404 in the API) when unknown."""
+        passage = self._passages_by_id.get(passage_id) if re.fullmatch(r"[0-9a-f]{16}", passage_id or "") else None
+        if passage is None:
+            error = BadInputError(f"Passage {passage_id!r} bestaat niet in de huidige index.")
+            error.status_code = 404
+            raise error
+        document = self.library.documents[passage.document_id]
+        citation = to_citation(1, passage, document, *body_span(passage))
+        text = document.text
+        before = text[max(0, passage.start - context_chars):passage.start]
+        after = text[passage.end:passage.end + context_chars]
+        return PassageView(id=passage.id, document=document.id, title=document.info.title, section=citation.section,
+                           insurer=passage.insurer, bouwsteen=passage.bouwsteen, page=passage.page, text=passage.text,
+                           start=passage.start, end=passage.end, context_before=before, context_after=after)
+
+    # --- review -------------------------------------------------------------------------------
+
+    @cached_property
+    def requirements(self) -> list:
+        from assistant.catalogue import load_catalogue
+
+        return load_catalogue(self.settings.corpus_dir)
+
+    def review(self, data: bytes, filename: str, insurer: str) -> Review:
+        """First-pass review of a draft plan against the handreiking and `insurer`'s policy."""
+        from assistant.plan import read_plan
+        from assistant.review import review_plan
+
+        canonical = self.resolve_insurer(insurer)
+        if canonical is None:
+            raise UnknownInsurerError(f"Kies de verzekeraar die marktleider is: {', '.join(get_domain().insurer_names)}.")
+        plan = read_plan(data, filename, max_bytes=self.settings.max_upload_bytes, max_pages=self.settings.max_pages)
+        self.embedder.warm_up()
+        return review_plan(plan, canonical, self.requirements, self.embedder)
+
+
+__all__ = ["Assistant", "DocumentSummary", "PassageView", "ResvError"]

