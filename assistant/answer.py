@@ -128,9 +128,25 @@ class _Composition:
     def bullets(self, insurer: str, bouwsteen: int | None = None) -> list[Passage]:
         return [p for p in self.lib.passages if p.kind == "bullet" and p.insurer == insurer and (bouwsteen is None or p.bouwsteen == bouwsteen)]
 
-    def handreiking(self, bouwsteen: int) -> list[Passage]:
-        return [p for p in self.lib.passages if p.insurer is None and p.bouwsteen == bouwsteen and p.kind not in ("footnote", "cell")
-                and self.lib.documents[p.document_id].info.kind == "handreiking"]
+    def handreiking(self, bouwsteen: int, footnotes: bool = False) -> list[Passage]:
+        return [p for p in self.lib.passages if p.insurer is None and p.bouwsteen == bouwsteen and p.kind != "cell"
+                and (footnotes or p.kind != "footnote") and self.lib.documents[p.document_id].info.kind == "handreiking"]
+
+    def handreiking_groups(self, bouwsteen: int) -> list[tuple[str, list[Passage]]]:
+        """The bouwsteen's text grouped by its own sub-headings, footnotes last."""
+        groups: dict[str, list[Passage]] = {}
+        base = self.handreiking_title(bouwsteen)
+        depth = None
+        for passage in self.handreiking(bouwsteen, footnotes=True):
+            if passage.kind == "footnote":
+                groups.setdefault(self.t(f"{base} – voetnoten", f"{base} – footnotes"), []).append(passage)
+                continue
+            depth = depth or len(passage.section)
+            sub = passage.section[depth:] if len(passage.section) > depth else ()
+            title = f"{base} – {sub[0]}" if sub else base
+            groups.setdefault(title, []).append(passage)
+        footer = [k for k in groups if k.endswith(("voetnoten", "footnotes"))]
+        return [(k, v) for k, v in groups.items() if k not in footer] + [(k, groups[k]) for k in footer]
 
     def with_continuations(self, passages: Iterable[Passage]) -> list[Passage]:
         """Add the other half of a sentence split across passages, keeping document order."""
@@ -190,7 +206,7 @@ class _Composition:
 
     def has_wanted_fact(self, passages: Iterable[Passage]) -> bool:
         pattern = FACT_PATTERNS.get(self.q.wants or "")
-        return pattern is None or any(pattern.search(p.text) for p in passages)
+        return pattern is None or any(pattern.search(p.text) for p in self.with_continuations(passages))
 
     # --- the decision -------------------------------------------------------------------------
 
@@ -233,7 +249,7 @@ class _Composition:
                 "The sources do not say: the purchasing policy names no " + _WANT_EN[q.wants] + " here."), support)
         if len(q.insurers) == 1 and q.bouwstenen and not q.comparison:
             for bouwsteen in q.bouwstenen:
-                groups.append((self.handreiking_title(bouwsteen), self.handreiking(bouwsteen)))
+                groups.extend(self.handreiking_groups(bouwsteen))
         names = " en ".join(q.insurers) if not self.en else " and ".join(q.insurers)
         intro = self.t(f"Wat {names} vraagt, per bouwsteen, met de tekst van de handreiking waar die erbij hoort:",
                        f"What {names} require(s), per building block, quoted from the sources:")
@@ -243,7 +259,7 @@ class _Composition:
 
     def bouwsteen_only(self) -> Answer:
         q = self.q
-        groups = [(self.handreiking_title(b), self.handreiking(b)) for b in q.bouwstenen]
+        groups = [group for b in q.bouwstenen for group in self.handreiking_groups(b)]
         if q.all_insurers:
             for b in q.bouwstenen:
                 groups.extend((self.cell_title(i, b), self.bullets(i, b)) for i in self.domain.insurer_names)
@@ -286,7 +302,7 @@ class _Composition:
 
     def focus_match(self, passage: Passage, focus: Sequence[str]) -> bool:
         rare = [f for f in focus if self.vocabulary.get(f, 99) >= 2.0]
-        return _matches(passage, rare or focus) > 0 and _matches(passage, focus) >= (1 / len(focus) if len(focus) <= 2 else 0.34)
+        return _matches(passage, rare or focus) > 0 and _matches(passage, focus) >= (1 / len(focus) if len(focus) <= 2 else 0.33)
 
     def general(self) -> Answer:
         q = self.q
@@ -313,28 +329,32 @@ class _Composition:
         focus = self.known_focus()
         if not hits:
             return self.abstain("no_passages", self.t("De bronnen zeggen hier niets over.", "The sources do not say."))
-        if q.hoofdtaken and not focus:
-            chosen = [p for p in self.lib.passages if p.hoofdtaak in q.hoofdtaken]
-            return self.render([(self.t("Handreiking – hoofdtaken", "Handreiking – main tasks"), chosen)])
+        if (q.hoofdtaken or q.all_hoofdtaken) and not q.bouwstenen and not insurers:
+            chosen = [p for p in self.lib.passages if p.kind == "hoofdtaak" and (q.all_hoofdtaken or p.hoofdtaak in q.hoofdtaken)]
+            if chosen:
+                return self.render([(self.t("Handreiking – de vijf hoofdtaken van een RESV", "Handreiking – the five main tasks of an RESV"), chosen)])
         if not q.has_domain_signal and (not q.focus or len(focus) / len(q.focus) < MIN_COVERAGE):
             return self.abstain("outside_domain", self.t(
                 "Daar gaan de bronnen niet over: ik beantwoord vragen over de handreiking contractering RESV en het inkoopbeleid van Zilveren Kruis, CZ, VGZ en Menzis.",
                 "The sources do not cover that: I answer questions about the RESV contracting guidance (handreiking) and the purchasing policies of Zilveren Kruis, CZ, VGZ and Menzis."),
                 [h.passage for h in hits[:3]])
-        scored = [(h, _matches(h.passage, focus)) for h in hits]
-        best = max((s for _, s in scored), default=0.0)
-        if focus and best == 0.0:
+        unknown = [f for f in q.focus if f not in focus]
+        if not q.english and unknown and (len(unknown) / len(q.focus) >= 0.5 or not q.has_domain_signal and len(unknown) >= 1 and len(q.focus) <= 2):
             return self.abstain("fact_not_in_sources", self.t(
                 "De bronnen zeggen hier niets over.", "The sources do not say."), [h.passage for h in hits[:3]])
-        threshold = max(best * 0.6, 0.01) if focus else 0.0
-        support = [h.passage for h, s in scored if s >= threshold][:MAX_SUPPORT] if focus else [h.passage for h in hits[:3]]
+        scored = [(h, _matches(h.passage, focus)) for h in hits]
+        best = max((s for _, s in scored), default=0.0)
+        threshold = best * 0.5
+        support = [h.passage for h, s in scored[:2]]
+        support += [h.passage for h, s in scored[2:] if best > 0 and s >= threshold]
+        support = support[:MAX_SUPPORT]
+        if q.wants in FACT_PATTERNS:
+            pattern = FACT_PATTERNS[q.wants]
+            support += [h.passage for h in hits if h.passage not in support and any(pattern.search(p.text) for p in self.with_continuations([h.passage]))][:2]
         if q.wants and not self.has_wanted_fact(support):
             return self.abstain("fact_not_in_sources", self.t(
                 "De bronnen noemen geen " + _WANT_NL[q.wants] + " die deze vraag beantwoordt.",
                 "The sources name no " + _WANT_EN[q.wants] + " that answers this question."), support)
-        if q.wants in FACT_PATTERNS:
-            pattern = FACT_PATTERNS[q.wants]
-            support = [p for p in support if pattern.search(p.text)] + [p for p in support if not pattern.search(p.text)][:1]
         ordered = sorted(support, key=lambda p: (p.insurer is not None, p.document_id, p.start))
         groups: dict[str, list[Passage]] = {}
         for passage in ordered:

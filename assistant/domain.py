@@ -12,6 +12,27 @@ from assistant.text import fold
 
 DATA_FILE = Path(__file__).parent / "data" / "domain.toml"
 
+NUMBER_WORDS = {"een": 1, "één": 1, "one": 1, "twee": 2, "two": 2, "drie": 3, "three": 3, "vier": 4, "four": 4,
+                "vijf": 5, "five": 5, "zes": 6, "six": 6, "zeven": 7, "seven": 7, "acht": 8, "eight": 8,
+                "negen": 9, "nine": 9, "tien": 10, "ten": 10, "nul": 0, "zero": 0, "elf": 11, "twaalf": 12}
+NUMBER_PATTERN = r"(\d{1,3}|" + "|".join(NUMBER_WORDS) + r")"
+BOUWSTEEN_REF = re.compile(
+    r"(?<![\w-])(?:bouwstenen|bouwsteen|building\s+blocks?|block|bs|bb)\s*(?:nr\.?|nummer|number|no\.?|#)?\s*" + NUMBER_PATTERN
+    + r"((?:\s*(?:,|en|and|&|t/m|tot en met|-|–)\s*" + NUMBER_PATTERN + r")*)",
+)
+
+
+def bouwsteen_numbers(text: str) -> list[int]:
+    """Numbers of bouwstenen referred to by number: 'bouwsteen 4', 'BS4', 'building blocks 5 and 6', 'bouwstenen 1 t/m 3'."""
+    out: list[int] = []
+    for match in BOUWSTEEN_REF.finditer(fold(text)):
+        raw = [match.group(1)] + re.findall(NUMBER_PATTERN, match.group(2) or "")
+        values = [int(v) if v.isdigit() else NUMBER_WORDS[v] for v in raw]
+        if match.group(2) and re.search(r"t/m|tot en met|-|–", match.group(2)) and len(values) == 2 and values[0] < values[1] <= 12:
+            values = list(range(values[0], values[1] + 1))
+        out.extend(values)
+    return list(dict.fromkeys(out))
+
 
 @dataclass(frozen=True)
 class Term:
@@ -22,9 +43,11 @@ class Term:
     aliases: tuple[str, ...]
 
 
-def _alias_pattern(aliases: list[str]) -> re.Pattern[str]:
+def _alias_pattern(aliases: list[str], compounds: bool = False) -> re.Pattern[str]:
+    """Aliases on word boundaries; with `compounds`, also as the head of a Dutch compound ('begrotingseisen')."""
     parts = sorted({re.escape(fold(a)) for a in aliases}, key=len, reverse=True)
-    return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])")
+    tail = r"(?!\w)" if not compounds else r"(?:(?!\w)|(?<=\w{6})(?=\w))"
+    return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")" + tail)
 
 
 class Domain:
@@ -55,7 +78,8 @@ class Domain:
             "hoofdtaak": self.hoofdtaken,
             "phase": self.phases,
         }
-        return {name: [(t, _alias_pattern(list(t.aliases) + [t.title])) for t in terms] for name, terms in groups.items()}
+        return {name: [(t, _alias_pattern(list(t.aliases) + [t.title], compounds=name == "bouwsteen")) for t in terms]
+                for name, terms in groups.items()}
 
     def find(self, group: str, text: str) -> list[tuple[Term, int]]:
         """Terms of `group` named in `text`, with the folded offset of their first mention, in text order."""

@@ -11,19 +11,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from assistant.domain import get_domain
+from assistant.domain import NUMBER_WORDS, NUMBER_PATTERN, bouwsteen_numbers, get_domain
 from assistant.models import ChatTurn
 from assistant.text import STOPWORDS, fold, stem, words
 
-NUMBER_WORDS = {"een": 1, "één": 1, "one": 1, "twee": 2, "two": 2, "drie": 3, "three": 3, "vier": 4, "four": 4,
-                "vijf": 5, "five": 5, "zes": 6, "six": 6, "zeven": 7, "seven": 7, "acht": 8, "eight": 8,
-                "negen": 9, "nine": 9, "tien": 10, "ten": 10, "nul": 0, "zero": 0, "elf": 11, "twaalf": 12}
-_NUM = r"(\d{1,3}|" + "|".join(NUMBER_WORDS) + r")"
-BOUWSTEEN_REF = re.compile(
-    r"(?<![\w-])(?:bouwstenen|bouwsteen|building\s+blocks?|block|bs|bb)\s*(?:nr\.?|nummer|number|no\.?|#)?\s*" + _NUM
-    + r"((?:\s*(?:,|en|and|&|t/m|tot en met|-|–)\s*" + _NUM + r")*)",
-)
-HOOFDTAAK_REF = re.compile(r"(?<![\w-])(?:hoofdtaak|hoofdtaken|main\s+tasks?|core\s+tasks?|ht)\s*" + _NUM)
+HOOFDTAAK_REF = re.compile(r"(?<![\w-])(?:hoofdtaak|hoofdtaken|main\s+tasks?|core\s+tasks?|ht)\s*" + NUMBER_PATTERN)
+ALL_HOOFDTAKEN = re.compile(r"(?<![\w-])(?:hoofdtaken|main\s+tasks|core\s+tasks)(?![\w-])")
 PHASE_REF = re.compile(r"(?<![\w-])(?:fase|phase)\s*(\d)")
 YEAR = re.compile(r"(?<!\d)(20[2-3]\d)(?!\d)")
 
@@ -69,6 +62,10 @@ QUESTION_WORDS = {
     "en", "and", "of", "or", "ook", "also", "nog", "still", "meer", "more", "does", "do", "did",
     "hoeveel", "how", "many", "much", "krijgt", "krijgen", "get", "gets", "per", "waar", "where", "wanneer", "when",
     "wie", "who", "hoe", "welk", "zeggen", "vinden", "find", "look", "like", "uit", "zien", "eruit",
+    "definitie", "definition", "define", "defines", "defined", "betekent", "betekenis", "meaning", "mean", "means",
+    "uitleg", "explain", "houdt", "inhoud", "minimaal", "minimum", "tenminste", "ten", "minste", "least", "at",
+    "beschrijven", "beschrijft", "describe", "describes", "bevatten", "bevat", "contain", "contains", "include",
+    "opnemen", "opgenomen", "worden", "wordt", "staan", "daarover", "hierover", "daarvan", "precies", "wel",
 }
 
 
@@ -93,6 +90,7 @@ class Query:
     comparison: bool = False
     which_insurers: bool = False
     handreiking_only: bool = False
+    all_hoofdtaken: bool = False
     follow_up: bool = False
     insurer_option: str | None = None
 
@@ -104,14 +102,6 @@ class Query:
     def has_domain_signal(self) -> bool:
         return bool(self.insurers or self.unknown_insurers or self.bouwstenen or self.invalid_bouwstenen
                     or self.hoofdtaken or self.phases or self.expansions)
-
-
-def _numbers(match: re.Match[str]) -> list[int]:
-    raw = [match.group(1)] + re.findall(_NUM, match.group(2) or "")
-    values = [int(v) if v.isdigit() else NUMBER_WORDS[v] for v in raw]
-    if match.group(2) and re.search(r"t/m|tot en met|-|–", match.group(2)) and len(values) == 2 and values[0] < values[1] <= 12:
-        return list(range(values[0], values[1] + 1))
-    return values
 
 
 def detect_language(text: str) -> str:
@@ -128,14 +118,13 @@ def parse(question: str, insurer: str | None = None) -> Query:
     query = Query(question=question, text=question, lang=detect_language(question))
     query.insurers = [str(t.key) for t, _ in domain.find("insurer", question)]
     query.unknown_insurers = [str(t.key) for t, _ in domain.find("other_insurer", question)]
-    numbers: list[int] = []
-    for match in BOUWSTEEN_REF.finditer(folded):
-        numbers.extend(_numbers(match))
+    numbers = bouwsteen_numbers(question)
     if not numbers:
         numbers = [int(t.key) for t, _ in domain.find("bouwsteen", question)]
     query.bouwstenen = list(dict.fromkeys(n for n in numbers if 1 <= n <= 7))
     query.invalid_bouwstenen = list(dict.fromkeys(n for n in numbers if not 1 <= n <= 7))
     hoofdtaken = [int(m.group(1)) if m.group(1).isdigit() else NUMBER_WORDS[m.group(1)] for m in HOOFDTAAK_REF.finditer(folded)]
+    query.all_hoofdtaken = bool(ALL_HOOFDTAKEN.search(folded)) and not hoofdtaken
     query.hoofdtaken = list(dict.fromkeys(hoofdtaken or [int(t.key) for t, _ in domain.find("hoofdtaak", question)]))
     query.phases = list(dict.fromkeys([int(m.group(1)) for m in PHASE_REF.finditer(folded)] or [int(t.key) for t, _ in domain.find("phase", question)]))
     query.years = [int(y) for y in YEAR.findall(folded)]
@@ -174,23 +163,29 @@ def focus_terms(question: str, query: Query) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def is_follow_up(question: str) -> bool:
+def is_follow_up(question: str, query: Query) -> bool:
+    """Elliptic ("En voor VGZ?"), anaphoric ("Wat zegt de handreiking daarover?") or only names."""
     folded = fold(question).strip()
     content = [w for w in words(question) if w not in STOPWORDS]
-    return bool(FOLLOW_UP_START.match(folded)) or len(content) <= 3 or bool(ANAPHORA.search(folded)) and len(content) <= 8
+    if FOLLOW_UP_START.match(folded):
+        return True
+    if ANAPHORA.search(folded) and len(content) <= 8:
+        return True
+    return not query.focus and len(content) <= 3
 
 
 def understand(question: str, history: Sequence[ChatTurn] = (), insurer: str | None = None) -> Query:
     """Parse `question`; a follow-up takes what it leaves out from the previous user turn."""
     query = parse(question, insurer)
     previous = [t.content for t in history if t.role == "user" and t.content.strip()]
-    if not previous or not is_follow_up(question):
+    if not previous or not is_follow_up(question, query):
         return query
     before = understand(previous[-1], [ChatTurn(role="user", content=q) for q in previous[:-1]], insurer)
     merged = replace(query, follow_up=True)
     if not query.bouwstenen and not query.invalid_bouwstenen and not query.hoofdtaken and not query.phases:
         merged.bouwstenen, merged.invalid_bouwstenen = before.bouwstenen, before.invalid_bouwstenen
         merged.hoofdtaken, merged.phases = before.hoofdtaken, before.phases
+        merged.all_hoofdtaken = before.all_hoofdtaken
     if not query.insurers and not query.unknown_insurers and not query.handreiking_only and not query.which_insurers:
         merged.insurers, merged.unknown_insurers = before.insurers, before.unknown_insurers
         merged.all_insurers = before.all_insurers

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from assistant.domain import get_domain
+from assistant.domain import bouwsteen_numbers, get_domain
 from assistant.errors import CorpusError, DocumentError
 from assistant.ingest.loaders import load_path
 from assistant.ingest.segment import LIST_MARKER, Block, segment
@@ -381,7 +381,7 @@ def _faq_passages(document: Document) -> Iterator[Passage]:
         while last > qi and blocks[last].kind == "heading":
             last -= 1
         question = " ".join(blocks[qi].body.split())
-        named = domain.find("bouwsteen", question)
-        bouwsteen = int(named[0][0].key) if named else None
+        numbers = [n for n in bouwsteen_numbers(question) if 1 <= n <= 7] or [int(t.key) for t, _ in domain.find("bouwsteen", question)]
+        bouwsteen = numbers[0] if numbers else None
         yield _passage(document, blocks[qi].start, blocks[last].end, section=("Veelgestelde vragen", question),
                        kind="faq", insurer=document.info.insurer, bouwsteen=bouwsteen)

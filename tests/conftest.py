@@ -1,0 +1,47 @@
+"""Shared fixtures: one index built from the real corpus with the real embedder, per session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant.settings import PROJECT_ROOT, Settings
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    return PROJECT_ROOT / "corpus"
+
+
+@pytest.fixture(scope="session")
+def built_data_dir(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Path:
+    """A data folder holding an index of the real corpus; copy it before changing it."""
+    from assistant.service import Assistant
+
+    data_dir = tmp_path_factory.mktemp("index")
+    Assistant(Settings(data_dir=data_dir, corpus_dir=corpus_dir)).ingest()
+    return data_dir
+
+
+@pytest.fixture(scope="session")
+def assistant(built_data_dir: Path, corpus_dir: Path):
+    """The warmed service over the shared index (read-only use)."""
+    from assistant.service import Assistant
+
+    service = Assistant(Settings(data_dir=built_data_dir, corpus_dir=corpus_dir))
+    service.warm_up(build_if_missing=False)
+    return service
+
+
+@pytest.fixture
+def private_data_dir(built_data_dir: Path, tmp_path: Path) -> Path:
+    """A copy of the built index that a test may rebuild or break."""
+    target = tmp_path / "data"
+    shutil.copytree(built_data_dir, target)
+    return target

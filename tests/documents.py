@@ -1,0 +1,54 @@
+"""Real files made by tests: PDFs with reportlab, DOCX with python-docx."""
+
+from __future__ import annotations
+
+import io
+
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+
+def make_pdf(pages: list[list[str]], password: str | None = None) -> bytes:
+    """A PDF with one text line per entry, page by page; optionally encrypted."""
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4, encrypt=password)
+    for lines in pages:
+        y = 800
+        for line in lines:
+            pdf.drawString(60, y, line)
+            y -= 16
+        pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def make_image_only_pdf() -> bytes:
+    """A 'scanned' PDF: drawings, no text layer."""
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    pdf.rect(50, 50, 400, 600, fill=1)
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def make_docx(blocks: list[tuple[str, str]], table: list[list[str]] | None = None) -> bytes:
+    """A Word document from (style, text) pairs: style is 'h1', 'h2', 'p' or 'li'."""
+    import docx
+
+    document = docx.Document()
+    for style, text in blocks:
+        if style in ("h1", "h2"):
+            document.add_heading(text, level=int(style[1]))
+        elif style == "li":
+            document.add_paragraph(text, style="List Bullet")
+        else:
+            document.add_paragraph(text)
+    if table:
+        grid = document.add_table(rows=len(table), cols=len(table[0]))
+        for r, row in enumerate(table):
+            for c, value in enumerate(row):
+                grid.cell(r, c).text = value
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

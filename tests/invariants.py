@@ -1,0 +1,76 @@
+"""The trust guarantees, named once and checked by every answer and review test."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.models import Answer, Review
+
+
+def quotes_are_verbatim(answer: Answer, assistant) -> None:  # noqa: ANN001 - the service
+    """Every citation's quote sits character for character at its offsets in its document."""
+    for citation in answer.citations + answer.related:
+        document = assistant.library.documents[citation.document]
+        assert document.text[citation.start:citation.end] == citation.quote, citation
+        assert citation.quote.strip(), citation
+
+
+def markers_match_citations(answer: Answer) -> None:
+    """Every [n] in the text has a citation n, and every citation is used in the text."""
+    used = {int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)}
+    numbers = {c.n for c in answer.citations}
+    assert used == numbers, (used, numbers)
+    assert sorted(numbers) == list(range(1, len(numbers) + 1))
+
+
+def cited_passages_exist(answer: Answer, assistant) -> None:  # noqa: ANN001
+    """Each citation points into a passage of the index that contains its span."""
+    by_id = {p.id: p for p in assistant.library.passages}
+    for citation in answer.citations:
+        passage = by_id[citation.passage_id]
+        assert passage.start <= citation.start < citation.end <= passage.end
+
+
+def abstention_cites_nothing(answer: Answer) -> None:
+    """An abstention supports no claim: no citations and no [n] markers."""
+    assert answer.abstained
+    assert answer.citations == []
+    assert not re.search(r"\[\d+\]", answer.answer)
+
+
+def every_sentence_cited(answer: Answer) -> None:
+    """Each bullet line of a non-abstained answer ends with a citation marker."""
+    for line in answer.answer.splitlines():
+        if line.startswith("- "):
+            assert re.search(r"\[\d+\]$", line.strip()), line
+
+
+def trustworthy_answer(answer: Answer, assistant) -> None:  # noqa: ANN001
+    """All answer invariants at once."""
+    quotes_are_verbatim(answer, assistant)
+    if answer.abstained:
+        abstention_cites_nothing(answer)
+    else:
+        markers_match_citations(answer)
+        cited_passages_exist(answer, assistant)
+        every_sentence_cited(answer)
+
+
+def review_evidence_is_verbatim(review: Review, plan_text: str, page_at) -> None:  # noqa: ANN001 - callable
+    """Met and partial findings carry evidence copied from the plan, on the page they name."""
+    for finding in review.findings:
+        if finding.status in ("met", "partial"):
+            assert finding.evidence, finding.id
+        for evidence in finding.evidence:
+            assert evidence.quote in plan_text, (finding.id, evidence.quote)
+            if evidence.start is not None:
+                assert plan_text[evidence.start:evidence.end] == evidence.quote
+                assert page_at(evidence.start) == evidence.page
+
+
+def review_covers_insurer_only(review: Review) -> None:
+    """Findings come from the handreiking and the chosen insurer, and every bouwsteen is covered."""
+    assert {f.insurer for f in review.findings} <= {None, review.insurer}
+    assert {f.bouwsteen for f in review.findings} == set(range(1, 8))
+    counts = {s: sum(f.status == s for f in review.findings) for s in ("met", "partial", "missing")}
+    assert counts == review.summary.model_dump(include={"met", "partial", "missing"})

@@ -1,0 +1,135 @@
+"""Loaders and structural ingestion, on real files and the real corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.errors import (
+    CorpusError,
+    CorruptFileError,
+    EmptyDocumentError,
+    EncryptedPdfError,
+    FileTooLargeError,
+    NoTextLayerError,
+    UnsupportedFileError,
+)
+from assistant.ingest.corpus import load_corpus
+from assistant.ingest.loaders import load_bytes
+from assistant.ingest.segment import segment
+from tests.documents import make_docx, make_image_only_pdf, make_pdf
+
+
+def test_pdf_keeps_pages_and_joins_hyphenated_words():
+    data = make_pdf([["Hoofdstuk 1", "De samen-", "werking met de gemeente is vastgelegd."], ["Pagina twee: „cao's“ en 15\u00a0juli."]])
+    extracted = load_bytes(data, "plan.pdf")
+    assert "samenwerking met de gemeente" in extracted.text
+    offset = extracted.text.index("Pagina twee")
+    assert extracted.page_at(offset) == 2
+    assert extracted.page_at(0) == 1
+    assert "„cao's“" in extracted.text
+
+
+def test_docx_headings_lists_and_tables():
+    data = make_docx([("h1", "Executiekracht"), ("p", "Wij werken samen met de gemeente."), ("li", "Een escalatieladder is vastgesteld.")],
+                     table=[["Post", "Bedrag"], ["Coördinatie", "€ 120.000"]])
+    extracted = load_bytes(data, "plan.docx")
+    blocks = segment(extracted.text, extracted.heading_spans)
+    kinds = [(b.kind, b.body) for b in blocks]
+    assert ("heading", "Executiekracht") in kinds
+    assert ("list_item", "Een escalatieladder is vastgesteld.") in kinds
+    assert any(b.kind == "table_row" and b.cells == ["Coördinatie", "€ 120.000"] for b in blocks)
+    assert extracted.page_starts is None
+
+
+def test_html_and_markdown():
+    html = "<html><body><h2>Bouwsteen 5</h2><p>Wij hebben een <b>escalatieladder</b> &amp; risico's.</p><ul><li>Eerste</li></ul></body></html>"
+    extracted = load_bytes(html.encode(), "beleid.html")
+    assert "Wij hebben een escalatieladder & risico's." in extracted.text
+    assert extracted.heading_spans and extracted.text[extracted.heading_spans[0][0]:extracted.heading_spans[0][1]] == "Bouwsteen 5"
+    markdown = load_bytes("# Titel\n\nTekst.\n".encode(), "plan.md")
+    assert markdown.heading_spans[0][2] == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "error"),
+    [
+        (b"", "leeg.pdf", EmptyDocumentError),
+        (b"   \n", "leeg.txt", EmptyDocumentError),
+        (b"%PDF-1.4 this is not really a pdf", "kapot.pdf", CorruptFileError),
+        (b"PK\x03\x04 nonsense", "kapot.docx", UnsupportedFileError),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "plaatje.pdf", UnsupportedFileError),
+        (b"MZ\x90\x00\x03\x00\x00\x00", "programma.exe", UnsupportedFileError),
+        (b"hello", "plan.xlsx", UnsupportedFileError),
+    ],
+)
+def test_bad_files_raise_clear_errors(data, name, error):
+    with pytest.raises(error) as caught:
+        load_bytes(data, name)
+    assert caught.value.message and "Traceback" not in caught.value.message
+
+
+def test_encrypted_and_scanned_pdf():
+    with pytest.raises(EncryptedPdfError, match="wachtwoord"):
+        load_bytes(make_pdf([["Geheim plan"]], password="s3cret"), "plan.pdf")
+    with pytest.raises(NoTextLayerError, match="OCR"):
+        load_bytes(make_image_only_pdf(), "scan.pdf")
+
+
+def test_size_and_page_limits():
+    with pytest.raises(FileTooLargeError, match="grens"):
+        load_bytes(b"x" * 2000, "plan.txt", max_bytes=1000)
+    with pytest.raises(FileTooLargeError, match="pagina"):
+        load_bytes(make_pdf([["a"], ["b"], ["c"]]), "plan.pdf", max_pages=2)
+
+
+def test_corpus_structure(corpus_dir: Path):
+    documents, passages = load_corpus(corpus_dir)
+    by_doc = {d.id: d for d in documents}
+    for passage in passages:
+        assert by_doc[passage.document_id].text[passage.start:passage.end] == passage.text
+    cells = [p for p in passages if p.kind == "cell"]
+    assert {(p.insurer, p.bouwsteen) for p in cells} == {(i, b) for i in ("Zilveren Kruis", "CZ", "VGZ", "Menzis") for b in range(1, 8)}
+    bullets = [p for p in passages if p.kind == "bullet"]
+    assert all("•" not in p.text and "<" not in p.text for p in bullets)
+    assert any(p.text == "Min. 3 paramedische subdisciplines." and p.insurer == "Zilveren Kruis" for p in bullets)
+    handreiking = [p for p in passages if p.document_id == "handreiking-contractering-resv"]
+    assert {p.bouwsteen for p in handreiking if p.bouwsteen} == set(range(1, 8))
+    assert {p.hoofdtaak for p in handreiking if p.kind == "hoofdtaak"} >= {1, 2, 3, 4, 5}
+    escalation = next(p for p in handreiking if "Escalatieladder:" in p.text)
+    assert escalation.bouwsteen == 5 and "Sturing en verantwoording" in escalation.section[-1]
+    definition = next(p for p in handreiking if p.text.startswith("⁷"))
+    assert definition.kind == "footnote" and definition.bouwsteen == 5
+    # a budget point displaced by the PDF's column layout belongs to bouwsteen 7, not 6
+    displaced = next(p for p in handreiking if p.text.startswith("- Gemeente/sociaal domein"))
+    assert displaced.bouwsteen == 7
+    # a list item keeps the sentence that introduces it
+    item = next(p for p in handreiking if "Gemandateerde zorgaanbieders" in p.text)
+    assert item.lead_in and "minimale eisen" in item.lead_in
+
+
+def test_passage_ids_are_stable(corpus_dir: Path):
+    first = [p.id for p in load_corpus(corpus_dir)[1]]
+    second = [p.id for p in load_corpus(corpus_dir)[1]]
+    assert first == second and len(set(first)) == len(first)
+
+
+def test_faq_document_becomes_question_answer_passages(tmp_path: Path):
+    (tmp_path / "faq.md").write_text(
+        "# Veelgestelde vragen\n\nMoet het werkgebied op postcodeniveau?\n\nJa, het werkgebied wordt afgebakend op postcodeniveau.\n\n"
+        "Wat valt onder bouwsteen 7?\n\nDe begroting voor 2027.\nDaarin staat ook de dubbele financiering.\n", encoding="utf-8")
+    (tmp_path / "manifest.toml").write_text('[[document]]\nid = "faq"\ntitle = "FAQ"\nkind = "faq"\nfile = "faq.md"\n', encoding="utf-8")
+    _, passages = load_corpus(tmp_path)
+    assert [p.section[-1] for p in passages] == ["Moet het werkgebied op postcodeniveau?", "Wat valt onder bouwsteen 7?"]
+    assert passages[1].bouwsteen == 7 and "dubbele financiering" in passages[1].text
+
+
+def test_manifest_errors_are_clear(tmp_path: Path):
+    with pytest.raises(CorpusError, match="bestaat niet"):
+        load_corpus(tmp_path / "nergens")
+    with pytest.raises(CorpusError, match="manifest.toml"):
+        load_corpus(tmp_path)
+    (tmp_path / "manifest.toml").write_text('[[document]]\nid = "x"\ntitle = "X"\nkind = "other"\nfile = "ontbreekt.txt"\n')
+    with pytest.raises(CorpusError, match="ontbreekt"):
+        load_corpus(tmp_path)

@@ -1,0 +1,56 @@
+"""Question understanding: names, numbers, language and follow-ups."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.models import ChatTurn
+from assistant.understand import understand
+
+
+@pytest.mark.parametrize(
+    ("question", "insurers", "bouwstenen"),
+    [
+        ("Wat eist CZ voor bouwsteen 4?", ["CZ"], [4]),
+        ("eisen zk bs1", ["Zilveren Kruis"], [1]),
+        ("Wat vraagt ZILVEREN KRUIS bij de begroting?", ["Zilveren Kruis"], [7]),
+        ("Wat verwacht coöperatie VGZ rond executiekracht?", ["VGZ"], [5]),
+        ("What does Menzis require for building block 6?", ["Menzis"], [6]),
+        ("Verschil tussen CZ en VGZ bij BS5", ["CZ", "VGZ"], [5]),
+        ("Wat staat er in bouwstenen 2 en 3?", [], [2, 3]),
+        ("Wat staat er in bouwsteen vier?", [], [4]),
+    ],
+)
+def test_names_and_numbers(question, insurers, bouwstenen):
+    query = understand(question)
+    assert query.insurers == insurers
+    assert query.bouwstenen == bouwstenen
+
+
+def test_unknown_insurer_and_bouwsteen():
+    query = understand("Wat eist DSW voor bouwsteen 9?")
+    assert query.unknown_insurers == ["DSW"] and query.invalid_bouwstenen == [9] and not query.insurers
+
+
+def test_language_comparison_and_which():
+    assert understand("Which insurers require an escalation ladder?").lang == "en"
+    assert understand("Welke verzekeraars eisen een escalatieladder?").which_insurers
+    assert understand("Vergelijk Menzis en Zilveren Kruis voor de begroting").comparison
+    english = understand("Which insurers require an escalation ladder?")
+    assert "escalatieladder" in english.expansions
+
+
+def test_wanted_fact_kind():
+    assert understand("Hoeveel euro krijgt een RESV per inwoner?").wants == "money"
+    assert understand("Wanneer moet het RESV-plan binnen zijn?").wants == "date"
+    assert understand("Wie is de contactpersoon bij CZ?").wants == "contact"
+
+
+def test_follow_up_keeps_what_it_leaves_out():
+    history = [ChatTurn(role="user", content="Wat eist CZ voor bouwsteen 4?"), ChatTurn(role="assistant", content="…")]
+    query = understand("En voor VGZ?", history)
+    assert query.follow_up and query.insurers == ["VGZ"] and query.bouwstenen == [4]
+    query = understand("En bouwsteen 5?", history)
+    assert query.insurers == ["CZ"] and query.bouwstenen == [5]
+    standalone = understand("Wat is de deadline van het plan?", history)
+    assert not standalone.follow_up and standalone.bouwstenen == []
