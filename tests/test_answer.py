@@ -1,0 +1,108 @@
+"""Answers over the real corpus: completeness of what they cite, abstention, and the invariants."""
+
+from __future__ import annotations
+
+import jsonschema
+import pytest
+
+from assistant.errors import InvalidQuestionError, UnknownInsurerError
+from assistant.models import ChatTurn
+from assistant.settings import PROJECT_ROOT
+from tests.invariants import trustworthy_answer
+
+SCHEMA = PROJECT_ROOT.parent / "shared" / "contract" / "answer.schema.json"
+
+
+def _cells(answer):
+    return {(c.insurer, c.bouwsteen) for c in answer.citations if c.insurer}
+
+
+def test_insurer_bouwsteen_answer_is_complete(assistant):
+    answer = assistant.ask("Wat eist CZ voor bouwsteen 4?")
+    trustworthy_answer(answer, assistant)
+    cz = [p.text for p in assistant.library.passages if p.kind == "bullet" and p.insurer == "CZ" and p.bouwsteen == 4]
+    quotes = [c.quote for c in answer.citations]
+    assert all(any(bullet in quote for quote in quotes) for bullet in cz)
+    assert _cells(answer) == {("CZ", 4)}
+    assert any(c.insurer is None and c.bouwsteen == 4 for c in answer.citations)
+
+
+def test_answer_matches_the_contract_schema(assistant):
+    if not SCHEMA.exists():
+        pytest.skip("shared contract not beside the repository")
+    schema = __import__("json").loads(SCHEMA.read_text())
+    for question in ("Wat eist CZ voor bouwsteen 4?", "Wat eist DSW voor bouwsteen 4?"):
+        jsonschema.validate(assistant.ask(question).model_dump(mode="json"), schema)
+
+
+@pytest.mark.parametrize(
+    ("question", "reason"),
+    [
+        ("Wat eist DSW voor bouwsteen 4?", "insurer_not_in_corpus"),
+        ("Wat eist CZ voor bouwsteen 9?", "no_such_bouwsteen"),
+        ("Wat is de hoofdstad van Frankrijk?", "outside_domain"),
+        ("Hoeveel euro krijgt een RESV per inwoner?", "fact_not_in_sources"),
+    ],
+)
+def test_abstains_plainly(assistant, question, reason):
+    answer = assistant.ask(question)
+    trustworthy_answer(answer, assistant)
+    assert answer.abstained and answer.reason == reason
+
+
+def test_unknown_insurer_answer_names_it(assistant):
+    answer = assistant.ask("Wat eist DSW voor bouwsteen 4?")
+    assert "DSW" in answer.answer and "niet in de bronnen" in answer.answer
+
+
+def test_comparison_is_insurer_by_insurer(assistant):
+    answer = assistant.ask("Wat is het verschil tussen CZ en VGZ bij bouwsteen 5?")
+    trustworthy_answer(answer, assistant)
+    assert _cells(answer) == {("CZ", 5), ("VGZ", 5)}
+    assert answer.answer.index("CZ –") < answer.answer.index("VGZ –")
+
+
+def test_which_insurers_lists_only_those_that_name_it(assistant):
+    answer = assistant.ask("Welke verzekeraars eisen een escalatieladder?")
+    trustworthy_answer(answer, assistant)
+    named = {c.insurer for c in answer.citations if c.insurer}
+    assert named == {"VGZ", "Menzis"}
+    assert all("escalatieladder" in c.quote.lower() for c in answer.citations)
+
+
+def test_english_question_reaches_dutch_passages(assistant):
+    answer = assistant.ask("What does Menzis require for building block 1?")
+    trustworthy_answer(answer, assistant)
+    assert ("Menzis", 1) in _cells(answer)
+    assert "purchasing policy" in answer.answer
+
+
+def test_follow_up_and_insurer_option(assistant):
+    first = "Wat eist CZ voor bouwsteen 4?"
+    history = [ChatTurn(role="user", content=first), ChatTurn(role="assistant", content=assistant.ask(first).answer)]
+    follow = assistant.ask("En voor VGZ?", history=history)
+    trustworthy_answer(follow, assistant)
+    assert _cells(follow) == {("VGZ", 4)}
+    narrowed = assistant.ask("Wat zeggen de verzekeraars over de kassier?", insurer="cz")
+    assert {c.insurer for c in narrowed.citations} <= {"CZ", None}
+
+
+def test_deadline_is_quoted(assistant):
+    answer = assistant.ask("Wanneer moet het RESV-plan uiterlijk worden aangeleverd?")
+    trustworthy_answer(answer, assistant)
+    assert not answer.abstained and any("15 juli" in c.quote for c in answer.citations)
+
+
+@pytest.mark.parametrize(
+    ("question", "match"),
+    [("", "leeg"), ("   ", "leeg"), ("x" * 5000, "5000 tekens"), ("Что требует CZ для блока 4?", "Nederlands of het Engels"),
+     ("Quelles sont les exigences de CZ pour le bloc 4 et pour le financement?", "Nederlands of het Engels"), ("?!?", "geen woorden")],
+)
+def test_bad_questions_are_refused(assistant, question, match):
+    with pytest.raises(InvalidQuestionError, match=match):
+        assistant.ask(question)
+
+
+def test_unknown_insurer_option_is_refused(assistant):
+    with pytest.raises(UnknownInsurerError, match="Kies uit"):
+        assistant.ask("Wat eist bouwsteen 4?", insurer="DSW")
