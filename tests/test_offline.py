@@ -18,9 +18,6 @@ def no_network(monkeypatch):
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
 
 
-def test_ask_and_review_without_network(assistant, no_network):
+def test_ask_without_network(assistant, no_network):
     assert assistant.ask("Wat eist CZ voor bouwsteen 4?").citations
     assert assistant.ask("Which insurers require an escalation ladder?").citations
-    plan = ("# RESV-plan Regio Test\n\n## Bouwsteen 5\n\nHet RESV heeft een escalatieladder vastgesteld met drie treden.\n").encode()
-    review = assistant.review(plan, "plan.md", "VGZ")
-    assert review.findings

@@ -1,0 +1,147 @@
+// Entry point: tabs, readiness, the optional API token and the lists loaded at start-up.
+
+import * as api from "./api.js";
+import { el } from "./format.js";
+import * as chat from "./chat.js";
+import * as review from "./review.js";
+import * as viewer from "./viewer.js";
+
+const FALLBACK_INSURERS = ["Zilveren Kruis", "CZ", "VGZ", "Menzis"];
+
+// ---- tabs ---------------------------------------------------------------------------------
+
+const tabs = [...document.querySelectorAll('[role="tab"]')];
+const HASHES = { "tab-chat": "#vragen", "tab-review": "#beoordelen" };
+
+function selectTab(tab, { focus = false, updateHash = true } = {}) {
+  for (const t of tabs) {
+    const selected = t === tab;
+    t.setAttribute("aria-selected", String(selected));
+    t.tabIndex = selected ? 0 : -1;
+    document.getElementById(t.getAttribute("aria-controls")).hidden = !selected;
+  }
+  if (focus) tab.focus();
+  if (updateHash) history.replaceState(null, "", HASHES[tab.id]);
+}
+
+for (const tab of tabs) {
+  tab.addEventListener("click", () => selectTab(tab));
+  tab.addEventListener("keydown", (event) => {
+    const i = tabs.indexOf(tab);
+    const next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[event.key];
+    if (next === undefined) return;
+    event.preventDefault();
+    selectTab(tabs[(next + tabs.length) % tabs.length], { focus: true });
+  });
+}
+const initial = tabs.find((t) => HASHES[t.id] === location.hash) || tabs[0];
+selectTab(initial, { updateHash: false });
+
+// ---- readiness ----------------------------------------------------------------------------
+
+const healthBadge = document.getElementById("health");
+const HEALTH_TEXT = {
+  ok: "Gereed",
+  loading: "Index wordt geladen…",
+  down: "Server niet bereikbaar",
+};
+
+async function watchHealth() {
+  const state = await api.health();
+  healthBadge.textContent = HEALTH_TEXT[state];
+  healthBadge.dataset.state = state;
+  if (state !== "ok") setTimeout(watchHealth, 3000);
+}
+
+// ---- API token ----------------------------------------------------------------------------
+
+const tokenForm = document.getElementById("token-form");
+const tokenInput = document.getElementById("api-token");
+const tokenClear = document.getElementById("token-clear");
+const tokenNote = document.getElementById("token-note");
+
+function showTokenForm(focus) {
+  tokenForm.hidden = false;
+  tokenInput.value = api.getToken();
+  if (focus) tokenInput.focus();
+}
+
+api.onUnauthorized(() => {
+  const first = tokenForm.hidden;
+  showTokenForm(first);
+  tokenNote.textContent = "Deze server vraagt om een API-token.";
+});
+
+tokenForm.addEventListener("submit", (event) => {
+  event.preventDefault();
+  api.setToken(tokenInput.value.trim());
+  tokenNote.textContent = tokenInput.value.trim() ? "Token opgeslagen. Probeer het opnieuw." : "Token gewist.";
+  loadLists();
+});
+
+tokenClear.addEventListener("click", () => {
+  api.setToken("");
+  tokenInput.value = "";
+  tokenNote.textContent = "Token gewist.";
+});
+
+if (api.getToken()) showTokenForm(false);
+
+// ---- insurers and documents ---------------------------------------------------------------
+
+function fillSelect(select, names, firstOption) {
+  const current = select.value;
+  select.replaceChildren(
+    el("option", { value: "", text: firstOption }),
+    ...names.map((name) => el("option", { value: name, text: name }))
+  );
+  if (names.includes(current)) select.value = current;
+}
+
+function renderDocuments(documents) {
+  const list = document.getElementById("documents-list");
+  list.replaceChildren(
+    ...documents.map((d) =>
+      el(
+        "li",
+        {},
+        el("strong", { text: d.title || d.id }),
+        el(
+          "span",
+          { class: "muted" },
+          " — ",
+          [d.insurer || (d.kind === "handreiking" ? "alle verzekeraars" : d.kind), d.version && `versie ${d.version}`, Number.isInteger(d.passages) && `${d.passages} passages`]
+            .filter(Boolean)
+            .join(" · ")
+        )
+      )
+    )
+  );
+  document.getElementById("documents").hidden = documents.length === 0;
+}
+
+async function loadLists() {
+  let names = FALLBACK_INSURERS;
+  try {
+    const loaded = await api.insurers();
+    if (loaded.length) names = loaded;
+  } catch {
+    /* keep the four insurers of the contract */
+  }
+  fillSelect(document.getElementById("insurer"), names, "Alle verzekeraars");
+  fillSelect(document.getElementById("review-insurer"), names, "Kies verzekeraar…");
+
+  try {
+    const documents = await api.documents();
+    const titles = new Map(documents.map((d) => [d.id, d.title || d.id]));
+    chat.setDocumentTitles(titles);
+    review.setDocumentTitles(titles);
+    viewer.setDocumentTitles(titles);
+    renderDocuments(documents);
+  } catch {
+    /* titles are a nicety: sources fall back to the document id */
+  }
+}
+
+watchHealth();
+loadLists();
