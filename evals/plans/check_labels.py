@@ -10,7 +10,8 @@ For every plan in `plans.toml` this reports:
   (whitespace, including non-breaking spaces, is collapsed before comparing).
 
 It also warns, without failing, when evidence found in the source cannot be found in the text
-extracted from the delivered PDF or DOCX (for instance because a word was hyphenated there).
+extracted from the delivered PDF or DOCX (for instance because a word was hyphenated there), and
+when a label file was written against another catalogue `version` than the current one.
 
 Run: /work/main/.venv/bin/python evals/plans/check_labels.py [--catalogue PATH]
 Exit status 0 when everything matches, 1 on any mismatch, 2 when an input cannot be read.
@@ -42,7 +43,8 @@ def load_toml(path: Path) -> dict:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise SystemExit(f"Error: cannot read {path}: {exc}") from None
+        print(f"Error: cannot read {path}: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 def catalogue_entries(data: dict) -> list[dict]:
@@ -50,7 +52,8 @@ def catalogue_entries(data: dict) -> list[dict]:
     for value in data.values():
         if isinstance(value, list) and value and all(isinstance(v, dict) and "id" in v for v in value):
             return value
-    raise SystemExit("Error: the catalogue holds no array of tables with an `id` field")
+    print("Error: the catalogue holds no array of tables with an `id` field", file=sys.stderr)
+    raise SystemExit(2)
 
 
 def insurer_of(entry: dict) -> str | None:
@@ -85,7 +88,7 @@ def delivered_text(path: Path) -> str | None:
     return None
 
 
-def check_plan(plan: dict, catalogue: dict[str, dict]) -> tuple[list[str], list[str], Counter]:
+def check_plan(plan: dict, catalogue: dict[str, dict], version: str | None) -> tuple[list[str], list[str], Counter]:
     errors: list[str] = []
     warnings: list[str] = []
     path = HERE / "labels" / f"{plan['id']}.toml"
@@ -96,6 +99,10 @@ def check_plan(plan: dict, catalogue: dict[str, dict]) -> tuple[list[str], list[
         errors.append(f"plan = {data.get('plan')!r}, expected {plan['id']!r}")
     if data.get("insurer") != plan["insurer"]:
         errors.append(f"insurer = {data.get('insurer')!r}, plans.toml says {plan['insurer']!r}")
+
+    if data.get("catalogue_version") != version:
+        warnings.append(f"labelled against catalogue version {data.get('catalogue_version')!r}, "
+                        f"the catalogue is at {version!r}: re-read the changed requirements")
 
     labels = data.get("label", [])
     applicable = {rid for rid, e in catalogue.items() if insurer_of(e) in (None, plan["insurer"])}
@@ -141,12 +148,13 @@ def main(argv: list[str]) -> int:
     if not args.catalogue.exists():
         print(f"Error: catalogue not found: {args.catalogue}", file=sys.stderr)
         return 2
-    catalogue = {e["id"]: e for e in catalogue_entries(load_toml(args.catalogue))}
+    data = load_toml(args.catalogue)
+    catalogue = {e["id"]: e for e in catalogue_entries(data)}
     plans = load_toml(HERE / "plans.toml")["plan"]
 
     failed = False
     for plan in plans:
-        errors, warnings, counts = check_plan(plan, catalogue)
+        errors, warnings, counts = check_plan(plan, catalogue, data.get("version"))
         failed |= bool(errors)
         if not args.quiet or errors:
             summary = ", ".join(f"{counts[s]} {s}" for s in STATUSES)
