@@ -53,7 +53,12 @@ SYSTEM_LABELS = {
     "bm25": "BM25 alone",
     "dense": "dense alone",
     "llama-index": "llama-index default",
+}
+REVIEW_LABELS = {
+    "product": "product review",
     "keyword": "keyword matching",
+    "bm25": "review, BM25-only evidence",
+    "dense": "review, dense-only evidence",
 }
 Echo = Callable[[str], None]
 
@@ -82,6 +87,8 @@ def run(service, out_dir: Path, only: str = "all", limit: int | None = None, ech
     _write_json(out_dir / "summary.json", summary)
     baseline_path = Path(baseline_file) if baseline_file else DEFAULT_BASELINE
     if baseline_path.is_file():
+        if limit:
+            echo(f"Let op: --limit {limit}; de vergelijking met de baseline is daardoor niet zuiver.")
         lines = regression_lines(summary, json.loads(baseline_path.read_text(encoding="utf-8")), baseline_path)
         echo("\n".join(lines))
         markdown += ["", "## Verschil met de baseline", "", *lines]
@@ -589,7 +596,7 @@ def _review_rows(result: dict) -> list[list[str]]:
     for name, s in result["systems"].items():
         per = s.get("per_class", {})
         pr = [f"{_pct(per[k]['precision'])}/{_pct(per[k]['recall'])}" if k in per else "–" for k in m.STATUSES]
-        rows.append([SYSTEM_LABELS.get(name, name), _pct(s.get("accuracy")), _pct(s.get("gap_recall")), _pct(s.get("false_reassurance")),
+        rows.append([REVIEW_LABELS[name], _pct(s.get("accuracy")), _pct(s.get("gap_recall")), _pct(s.get("false_reassurance")),
                      *pr, _pct(s["evidence_verbatim"]), _pct(s["evidence_on_page"]), str(s["other_insurer"]),
                      f"{s['bouwstenen_min']}–{s['bouwstenen_max']}", _num(s["seconds_per_plan"], 1)])
     return rows
@@ -612,7 +619,7 @@ def reviews_markdown(result: dict) -> list[str]:
             "*false reass.* = gold missing/partial als met voorspeld; *evidence ok* = citaat letterlijk in de tekst van het plan.", "",
             *_table(REVIEW_HEADER, _review_rows(result)), ""]
     for name, s in result["systems"].items():
-        out += [f"### Confusion matrix – {SYSTEM_LABELS.get(name, name)} (rijen gold, kolommen voorspeld)", "",
+        out += [f"### Confusion matrix – {REVIEW_LABELS[name]} (rijen gold, kolommen voorspeld)", "",
                 *_table(["gold \\ voorspeld", *m.STATUSES], [[g, *(str(s["matrix"][g][p]) for p in m.STATUSES)] for g in m.STATUSES]),
                 ""]
     out += ["### Per plan", ""]
@@ -622,9 +629,17 @@ def reviews_markdown(result: dict) -> list[str]:
                    f"{product['seconds']} s, andere verzekeraar {product['other_insurer']}, zonder bewijs {product['unevidenced']}"
                    + ("" if plan["labelled"] else " — niet gelabeld"))
         for wrong in product.get("wrong", []):
-            out.append(f"  - `{wrong['id']}`: gold {wrong['gold']}, product {wrong['predicted']}")
+            flag = " ⚠ valse geruststelling" if wrong["gold"] in m.GAP and wrong["predicted"] == "met" else ""
+            out.append(f"  - `{wrong['id']}`: gold {wrong['gold']}, product {wrong['predicted']}{flag}")
         if product.get("unpredicted"):
             out.append(f"  - gelabeld maar niet beoordeeld: {', '.join(product['unpredicted'])}")
+    out += ["", "### Eisen die het product het vaakst verkeerd beoordeelt", ""]
+    counts: dict[str, list[str]] = defaultdict(list)
+    for plan in result["plans"]:
+        for wrong in plan["systems"]["product"].get("wrong", []):
+            counts[wrong["id"]].append(f"{plan['id']}: {wrong['gold']}→{wrong['predicted']}")
+    frequent = sorted(counts.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    out += _table(["eis", "fout", "plannen (gold→product)"], [[f"`{i}`", str(len(v)), "; ".join(v)] for i, v in frequent if len(v) > 1])
     return out
 
 
