@@ -40,7 +40,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response, StreamingRes
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 from python_multipart.exceptions import FormParserError
-from python_multipart.multipart import MultipartParser, parse_options_header
+from python_multipart.multipart import MultipartParser, MultipartState, parse_options_header
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
@@ -142,7 +142,7 @@ def _log_progress(stage: str, done: int, total: int) -> None:
         log.info("index bouwen: %s %d/%d", stage, done, total)
 
 
-async def service(request: Request) -> Assistant:
+async def ready_assistant(request: Request) -> Assistant:
     """The assistant, once its index is loaded (503 before)."""
     request.app.state.readiness.require()
     return request.app.state.assistant
@@ -154,7 +154,7 @@ router = APIRouter(prefix="/api", responses=ERROR_RESPONSES)
 
 
 @router.post("/ask", response_model=Answer, summary="Beantwoord een vraag")
-def ask(body: AskRequest, assistant: Assistant = Depends(service)) -> Answer:
+def ask(body: AskRequest, assistant: Assistant = Depends(ready_assistant)) -> Answer:
     """One answer object; `history` makes follow-ups such as "En voor VGZ?" work without server state."""
     return assistant.ask(body.question, body.insurer, body.history)
 
@@ -165,7 +165,7 @@ def ask(body: AskRequest, assistant: Assistant = Depends(service)) -> Answer:
     summary="Beantwoord een vraag als stroom (server-sent events)",
     responses={200: {"content": {"text/event-stream": {}}, "description": "event: delta…, answer, done (or error)"}},
 )
-def chat(body: AskRequest, assistant: Assistant = Depends(service)) -> StreamingResponse:
+def chat(body: AskRequest, assistant: Assistant = Depends(ready_assistant)) -> StreamingResponse:
     """`event: delta` chunks of the answer text, `event: answer` with the answer object, then `event: done`.
 
     Invalid input is refused as ordinary JSON before the stream starts; a failure after that is
@@ -220,13 +220,13 @@ def insurers() -> InsurerList:
 
 
 @router.get("/documents", response_model=DocumentList, summary="De documenten in de index")
-def documents(assistant: Assistant = Depends(service)) -> DocumentList:
+def documents(assistant: Assistant = Depends(ready_assistant)) -> DocumentList:
     return DocumentList(documents=assistant.documents())
 
 
 @router.get("/passages/{passage_id}", response_model=PassageView, summary="Een passage in haar context",
             responses={404: {"model": ErrorBody, "description": "Onbekende passage"}})
-def passage(passage_id: str, assistant: Assistant = Depends(service)) -> PassageView:
+def passage(passage_id: str, assistant: Assistant = Depends(ready_assistant)) -> PassageView:
     return assistant.passage(passage_id)
 
 
@@ -239,7 +239,8 @@ _REVIEW_FORM = {
                     "type": "object",
                     "required": ["file", "insurer"],
                     "properties": {
-                        "file": {"type": "string", "format": "binary", "description": "Het concept-plan: PDF, DOCX, Markdown of tekst."},
+                        "file": {"type": "string", "format": "binary",
+                                 "description": "Het concept-plan: PDF, DOCX, Markdown of tekst."},
                         "insurer": {"type": "string", "description": "De verzekeraar die marktleider is in de regio.",
                                     "examples": ["CZ"]},
                     },
@@ -253,7 +254,7 @@ _REVIEW_FORM = {
 @router.post("/review", response_model=Review, openapi_extra=_REVIEW_FORM, summary="Beoordeel een concept-RESV-plan",
              responses={413: {"model": ErrorBody, "description": "Bestand te groot"},
                         415: {"model": ErrorBody, "description": "Bestandstype niet ondersteund"}})
-async def review(request: Request, assistant: Assistant = Depends(service)) -> Review:
+async def review(request: Request, assistant: Assistant = Depends(ready_assistant)) -> Review:
     """The plan is read into memory only, checked by its content, reviewed and forgotten."""
     upload = await read_upload(request, assistant.settings.max_upload_bytes)
     began = time.perf_counter()
@@ -313,6 +314,8 @@ async def read_upload(request: Request, max_bytes: int) -> Upload:
         if form.too_large or received > max_bytes + FORM_OVERHEAD:
             raise too_large
         parser.finalize()
+        if parser.state != MultipartState.END:
+            raise BadInputError("Het formulier is onvolledig ontvangen; stuur het plan opnieuw.")
     except FormParserError as exc:
         raise BadInputError("Het formulier kon niet worden gelezen; stuur multipart/form-data met 'file' en 'insurer'.") from exc
     missing = [name for name, value in (("file", form.filename), ("insurer", form.fields.get("insurer"))) if value is None]
@@ -406,7 +409,7 @@ def _error(status: int, detail: str, headers: dict[str, str] | None = None, **ex
 
 
 async def _on_resv_error(request: Request, exc: ResvError) -> JSONResponse:
-    headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else {"Retry-After": "5"} if exc.status_code == 503 else None
+    headers = {401: {"WWW-Authenticate": "Bearer"}, 503: {"Retry-After": "5"}}.get(exc.status_code)
     if exc.status_code >= 500:
         log.warning("%s %s: %s", request.method, request.url.path, exc.message)
     return _error(exc.status_code, exc.message, headers)
@@ -420,6 +423,7 @@ async def _on_validation_error(request: Request, exc: RequestValidationError) ->
 
 async def _on_http_error(request: Request, exc: HTTPException) -> Response:
     messages = {
+        400: "De aanvraag kon niet worden gelezen; stuur geldige JSON in UTF-8.",  # FastAPI: "error parsing the body"
         404: f"Niet gevonden: {request.url.path}",
         405: f"{request.method} is niet toegestaan op {request.url.path}.",
     }

@@ -72,14 +72,16 @@ class Requirement(_Spec):
     smart: bool = False
     postcode: bool = False
     scope: Literal["plan", "bouwsteen"] = "plan"
+    depth: int = Field(1, ge=1, le=5, description="Sentences of support needed before a description counts as worked out.")
+    aggregate: str | None = Field(None, description="Id prefix of the requirements whose verdicts this one summarises.")
     # Filled in by load_catalogue: where the quote stands in the document's text.
     start: int | None = None
     end: int | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Requirement:
-        if not self.concepts and not self.parts:
-            raise ValueError("needs `concepts` or `parts` to recognise evidence")
+        if not self.concepts and not self.parts and not self.aggregate:
+            raise ValueError("needs `concepts`, `parts` or `aggregate` to recognise evidence")
         if any(not group for group in self.concepts):
             raise ValueError("an empty group in `concepts`")
         for year in self.years:

@@ -118,7 +118,12 @@ def _load_pdf(data: bytes, max_pages: int | None) -> ExtractedText:
         pages = reader.pages
         if max_pages is not None and len(pages) > max_pages:
             raise FileTooLargeError(f"Het PDF-bestand heeft {len(pages)} pagina's; de grens is {max_pages}.")
-        texts = [_clean_pdf_page(page.extract_text() or "") for page in pages]
+        styled: list[list[tuple[str, float, bool]]] = []
+        texts = []
+        for page in pages:
+            lines = _StyledLines()
+            texts.append(_clean_pdf_page(page.extract_text(visitor_text=lines.visit) or ""))
+            styled.append(lines.finish())
     except (EncryptedPdfError, FileTooLargeError):
         raise
     except PdfReadError as exc:
@@ -137,7 +142,76 @@ def _load_pdf(data: bytes, max_pages: int | None) -> ExtractedText:
         starts.append(offset)
         parts.append(text)
         offset += len(text) + 1
-    return ExtractedText(text="\f".join(parts), page_starts=tuple(starts))
+    return ExtractedText(text="\f".join(parts), page_starts=tuple(starts), heading_spans=_pdf_headings(texts, starts, styled))
+
+
+class _StyledLines:
+    """Collects the lines pypdf draws, each with its smallest font size and whether it is all bold."""
+
+    def __init__(self) -> None:
+        self.lines: list[tuple[str, float, bool]] = []
+        self.text: list[str] = []
+        self.sizes: list[float] = []
+        self.bold: list[bool] = []
+
+    def visit(self, text: str, cm, tm, font, size) -> None:  # noqa: ANN001 - pypdf visitor signature
+        if not text:
+            return
+        scale = abs(tm[3] * cm[3]) or 1.0
+        name = str((font or {}).get("/BaseFont", "")).lower()
+        bold = any(word in name for word in ("bold", "black", "heavy", "semibold", "demi"))
+        pieces = text.split("\n")
+        for i, piece in enumerate(pieces):
+            if piece.strip():
+                self.text.append(piece)
+                self.sizes.append(float(size) * scale)
+                self.bold.append(bold)
+            if i < len(pieces) - 1:
+                self._end_line()
+
+    def _end_line(self) -> None:
+        line = "".join(self.text).strip()
+        if line:
+            self.lines.append((line, min(self.sizes), all(self.bold)))
+        self.text, self.sizes, self.bold = [], [], []
+
+    def finish(self) -> list[tuple[str, float, bool]]:
+        self._end_line()
+        return self.lines
+
+
+def _pdf_headings(texts: list[str], starts: list[int], styled: list[list[tuple[str, float, bool]]]) -> tuple[tuple[int, int, int], ...]:
+    """Heading spans from the look of the lines: larger than the body text, or bold at body size.
+
+    The body size is the size most characters have. Levels follow the sizes, largest first. Lines
+    that cannot be found back in the page text are left out; the others keep their exact offsets.
+    """
+    weight: dict[float, int] = {}
+    for lines in styled:
+        for line, size, _ in lines:
+            weight[round(size, 1)] = weight.get(round(size, 1), 0) + len(line)
+    if not weight:
+        return ()
+    body = max(weight, key=weight.__getitem__)
+    candidates = []
+    for page, lines in enumerate(styled):
+        for line, size, bold in lines:
+            big = size >= body * 1.12
+            if 2 <= len(line) <= 120 and sum(c.isalpha() for c in line) >= 2 and (big or (bold and size >= body * 0.98)):
+                candidates.append((page, line, round(size, 1) if big else 0.0))
+    sizes = sorted({s for _, _, s in candidates if s}, reverse=True)
+    level_of = {s: i + 1 for i, s in enumerate(sizes)} | {0.0: len(sizes) + 1}
+    spans, cursor = [], [0] * len(texts)
+    for page, line, size in candidates:
+        text = texts[page]
+        at = text.find(line, cursor[page])
+        while at != -1 and not ((at == 0 or text[at - 1] == "\n") and (at + len(line) == len(text) or text[at + len(line)] == "\n")):
+            at = text.find(line, at + 1)
+        if at == -1:
+            continue
+        cursor[page] = at + len(line)
+        spans.append((starts[page] + at, starts[page] + at + len(line), min(level_of[size], 6)))
+    return tuple(spans)
 
 
 def _clean_pdf_page(text: str) -> str:

@@ -1,0 +1,386 @@
+"""A draft RESV-plan as the review reads it: passages with their place, and which bouwsteen each
+passage is about.
+
+Plans use their own chapter names and order, so the bouwsteen of a passage comes from its
+content as much as from its headings: the evidence terms of the requirement catalogue vote for
+the bouwsteen whose requirements use them, a heading that names a bouwsteen ("Bouwsteen 5",
+"Begroting", "(bouwsteen 1)") votes strongly, and a passage shares in the votes of its section.
+
+Offsets are exact: `plan.text[p.start:p.end] == p.text` for every passage, and a page is the
+1-based PDF page that holds the passage's first character.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from assistant.domain import get_domain
+from assistant.ingest.loaders import load_bytes
+from assistant.ingest.segment import Block, segment
+from assistant.models import ExtractedText, Passage
+from assistant.text import fold, sentence_spans
+
+DOCUMENT_ID = "plan"
+MAX_WORDS = 140  # a longer paragraph is cut at sentence ends into passages of about this size
+BOUWSTEEN_IN_HEADING = re.compile(r"\bbouwsteen\s*(?:nr\.?\s*)?([1-7])\b")
+NUMBERED_HEADING = re.compile(r"^(?:(?:hoofdstuk|bijlage|deel|paragraaf)\s+)?(\d{1,2}(?:\.\d{1,2})*)\.?\s+\S", re.IGNORECASE)
+CHAPTER_WORD = re.compile(r"^(?:hoofdstuk|bouwsteen|bijlage|deel)\b", re.IGNORECASE)
+PAGE_NUMBER_LINE = re.compile(r"^\s*(?:pagina|page|blz\.?|p\.)?\s*[-–]?\s*\d{1,3}\s*(?:(?:van|of|/)\s*\d{1,3})?\s*[-–]?\s*$", re.IGNORECASE)
+WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+@dataclass
+class Plan:
+    """The plan's text, its passages, and each passage's bouwsteen affinity (index 0 = bouwsteen 1)."""
+
+    filename: str
+    extracted: ExtractedText
+    passages: list[Passage]
+    affinity: list[tuple[float, ...]] = field(default_factory=list)
+    index: TermIndex | None = None
+    mapped_with_terms: bool = False
+
+    @property
+    def text(self) -> str:
+        return self.extracted.text
+
+    @property
+    def pages(self) -> int | None:
+        return len(self.extracted.page_starts) if self.extracted.page_starts is not None else None
+
+    def page_at(self, offset: int) -> int | None:
+        return self.extracted.page_at(offset)
+
+    def context(self, i: int) -> str:
+        """What a passage means in its place: section titles, list lead-in and its own text."""
+        p = self.passages[i]
+        return "\n".join([*p.section, p.lead_in or "", p.text])
+
+
+def read_plan(data: bytes, filename: str, max_bytes: int | None = None, max_pages: int | None = None, requirements: Sequence | None = None) -> Plan:
+    """Extract, segment and map a draft plan. Errors are the loader's `DocumentError`s (Dutch messages).
+
+    `requirements` (the catalogue) gives the evidence terms that place passages in a bouwsteen;
+    without it only headings do.
+    """
+    extracted = load_bytes(data, filename, max_bytes=max_bytes, max_pages=max_pages)
+    passages = plan_passages(extracted)
+    plan = Plan(filename=filename, extracted=extracted, passages=passages)
+    plan.index = TermIndex([fold(plan.context(i)) for i in range(len(passages))])
+    map_bouwstenen(plan, requirements or ())
+    return plan
+
+
+def map_bouwstenen(plan: Plan, requirements: Sequence) -> None:
+    """Set each passage's bouwsteen affinity (and its `bouwsteen` where one stands out)."""
+    plan.affinity = bouwsteen_affinity(plan, requirements)
+    plan.mapped_with_terms = bool(requirements)
+    plan.passages = [
+        p.model_copy(update={"bouwsteen": _confident(a)}) for p, a in zip(plan.passages, plan.affinity, strict=True)
+    ]
+
+
+# --- passages ---------------------------------------------------------------------------------
+
+
+def _masked(extracted: ExtractedText) -> str:
+    """The text with page breaks as line breaks and running headers, footers and page numbers blanked.
+
+    Every replacement keeps the length, so offsets into the mask are offsets into the text.
+    A running line is one of the first or last three lines of a page that recurs (digits aside)
+    on at least half of the pages. A bullet glyph alone on its line (as PDF extraction leaves
+    it) is joined to its item.
+    """
+    text = extracted.text.replace("\f", "\n")
+    chars = list(text)
+    lines = _line_spans(text)
+    starts = extracted.page_starts or ()
+    if len(starts) >= 2:
+        edges: list[tuple[int, int]] = []
+        for n, page_start in enumerate(starts):
+            page_end = starts[n + 1] - 1 if n + 1 < len(starts) else len(text)
+            page_lines = [(s, e) for s, e in lines if page_start <= s and e <= page_end and text[s:e].strip()]
+            edges.extend(page_lines[:3] + page_lines[-3:])
+        keys = {span: re.sub(r"\d+", "#", " ".join(text[span[0]:span[1]].split())) for span in set(edges)}
+        seen = Counter(keys.values())
+        running = {k for k, n in seen.items() if sum(c.isalpha() for c in k) >= 4 and n >= max(2, len(starts) // 2) and len(k) <= 120}
+        for (start, end), key in keys.items():
+            if key in running or PAGE_NUMBER_LINE.match(text[start:end]):
+                chars[start:end] = " " * (end - start)
+    for start, end in lines:
+        if text[start:end].strip() in ("•", "·", "▪", "◦", "-", "–") and end < len(text):
+            chars[end] = " "  # "•\nitem" -> "• item"
+    return "".join(chars)
+
+
+def _line_spans(text: str) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    for line in text.split("\n"):
+        spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return spans
+
+
+def _heading_level(block: Block, levels_known: bool, depth: int) -> int:
+    title = block.body
+    numbered = NUMBERED_HEADING.match(title)
+    if numbered and not levels_known:
+        return numbered.group(1).count(".") + 1
+    if block.level:
+        return block.level
+    if CHAPTER_WORD.match(title) or (title.upper() == title and sum(c.isalpha() for c in title) > 3):
+        return 1
+    return min(depth + 1, 3) if depth else 1
+
+
+def _looks_like_heading_item(block: Block, following: Block | None) -> bool:
+    """'1. INLEIDING' in plain text: a numbered list item that is a chapter heading."""
+    body = block.body
+    if "\n" in block.text.strip() or not re.match(r"^\s*\d{1,2}[.)]\s", block.text) or not body:
+        return False
+    if body[-1] in ".:;,!?" or len(body.split()) > 10:
+        return False
+    letters = [c for c in body if c.isalpha()]
+    shouting = bool(letters) and all(c.isupper() for c in letters)
+    return shouting or (body[0].isupper() and (following is None or following.kind != "list_item"))
+
+
+def plan_passages(extracted: ExtractedText) -> list[Passage]:
+    """Passages of a plan: paragraphs, list items, table rows, long paragraphs cut at sentence ends."""
+    text = extracted.text
+    masked = _masked(extracted)
+    known = bool(extracted.heading_spans)
+    blocks = [b for b in segment(masked, extracted.heading_spans, guess_headings=not known) if sum(c.isalnum() for c in b.text) >= 2]
+    for i, block in enumerate(blocks):
+        if block.kind == "list_item" and _looks_like_heading_item(block, blocks[i + 1] if i + 1 < len(blocks) else None):
+            block.kind, block.level = "heading", 1
+    stack: list[tuple[int, str]] = []
+    out: list[Passage] = []
+    table_header: str | None = None
+    previous_kind = ""
+    for i, block in enumerate(blocks):
+        if block.kind == "heading":
+            title = " ".join(block.body.replace("**", "").split())
+            level = _heading_level(block, known and block.level > 0, stack[-1][0] if stack else 0)
+            wrapped = previous_kind == "heading" and stack and stack[-1][0] == level and text[blocks[i - 1].end:block.start] == "\n"
+            if wrapped and not NUMBERED_HEADING.match(title) and not CHAPTER_WORD.match(title):
+                stack[-1] = (level, f"{stack[-1][1]} {title}")  # a heading wrapped over two lines
+            else:
+                while stack and stack[-1][0] >= level:
+                    stack.pop()
+                stack.append((level, title))
+            previous_kind = "heading"
+            table_header = None
+            continue
+        section = tuple(t for _, t in stack)
+        lead_in = block.lead_in
+        if block.kind == "table_row":
+            if previous_kind != "table_row":
+                table_header = " | ".join(c for c in block.cells if c)
+            elif table_header:
+                lead_in = table_header
+        previous_kind = block.kind
+        for start, end in _cut(text, block.start, block.end):
+            out.append(
+                Passage(
+                    id=Passage.make_id(DOCUMENT_ID, start, end),
+                    document_id=DOCUMENT_ID,
+                    section=section,
+                    page=extracted.page_at(start),
+                    start=start,
+                    end=end,
+                    text=text[start:end],
+                    kind=block.kind,
+                    lead_in=" ".join(lead_in.split()) if lead_in else None,
+                )
+            )
+    return out
+
+
+def _cut(text: str, start: int, end: int) -> Iterable[tuple[int, int]]:
+    """A block as one span, cut at a page break that follows a finished sentence, and cut at
+    sentence ends when it is much longer than MAX_WORDS."""
+    for m in re.finditer(r"(?<=[.!?:;])[ \t]*\f", text[start:end]):
+        cut = start + m.start()
+        yield from _cut(text, start, _rstrip(text, start, cut))
+        rest = start + m.end()
+        while rest < end and text[rest].isspace():
+            rest += 1
+        if rest < end:
+            yield from _cut(text, rest, end)
+        return
+    if len(text[start:end].split()) <= MAX_WORDS * 1.5:
+        yield start, end
+        return
+    chunk_start, words = start, 0
+    for s, e in sentence_spans(text[start:end], offset=start):
+        if words and words + len(text[s:e].split()) > MAX_WORDS:
+            yield chunk_start, _rstrip(text, chunk_start, s)
+            chunk_start, words = s, 0
+        words += len(text[s:e].split())
+    if chunk_start < end:
+        yield chunk_start, end
+
+
+def _rstrip(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+# --- term matching ----------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=8192)
+def term_pattern(term: str) -> re.Pattern[str]:
+    """Regex of a catalogue term on folded text: at a word start (or anywhere with a leading '*'),
+    running on to longer words; the words of a phrase separated by spaces, hyphens or slashes."""
+    infix = term.startswith("*")
+    words = fold(term.lstrip("*")).split()
+    parts = []
+    for n, word in enumerate(words):
+        piece = re.escape(word)
+        if n < len(words) - 1 and word[-1:].isalnum():
+            piece += r"\w*"
+        parts.append(piece)
+    body = r"[\s\-/]+".join(parts)
+    head = "" if infix or not words[0][:1].isalnum() else r"(?<![\w])"
+    return re.compile(head + body)
+
+
+def has_term(folded: str, term: str) -> bool:
+    return term_pattern(term).search(folded) is not None
+
+
+class TermIndex:
+    """Which passages (given as folded text) contain a term, without a regex pass per passage.
+
+    Simple terms (one word of letters and digits) are looked up by prefix in the sorted
+    vocabulary; phrases and terms with punctuation are confirmed by regex on the passages
+    that hold their first word (or on all passages when that cannot narrow them down).
+    """
+
+    def __init__(self, folded_texts: Sequence[str]) -> None:
+        self.texts = list(folded_texts)
+        postings: dict[str, set[int]] = defaultdict(set)
+        for i, text in enumerate(self.texts):
+            for word in set(WORD.findall(text)):
+                postings[word].add(i)
+        self.postings = postings
+        self.vocabulary = sorted(postings)
+        self._cache: dict[str, frozenset[int]] = {}
+
+    def _prefixed(self, prefix: str) -> set[int]:
+        out: set[int] = set()
+        at = bisect.bisect_left(self.vocabulary, prefix)
+        while at < len(self.vocabulary) and self.vocabulary[at].startswith(prefix):
+            out |= self.postings[self.vocabulary[at]]
+            at += 1
+        return out
+
+    def find(self, term: str) -> frozenset[int]:
+        """Indices of the passages that contain `term`."""
+        cached = self._cache.get(term)
+        if cached is not None:
+            return cached
+        bare = fold(term.lstrip("*"))
+        if not term.startswith("*") and re.fullmatch(r"[a-z0-9]+", bare):
+            found = frozenset(self._prefixed(bare))
+        else:
+            first = WORD.findall(bare)
+            if term.startswith("*") or not first or not bare[:1].isalnum():
+                pool: Iterable[int] = range(len(self.texts))
+            else:
+                pool = self._prefixed(first[0])
+            pattern = term_pattern(term)
+            found = frozenset(i for i in pool if pattern.search(self.texts[i]))
+        self._cache[term] = found
+        return found
+
+    def any_of(self, terms: Iterable[str]) -> frozenset[int]:
+        out: set[int] = set()
+        for term in terms:
+            out |= self.find(term)
+        return frozenset(out)
+
+
+# --- bouwsteen affinity -----------------------------------------------------------------------
+
+
+def _term_weights(requirements: Sequence) -> dict[str, list[float]]:
+    """For each evidence term: how strongly it points at each bouwsteen (shares sum to 1)."""
+    counts: dict[str, list[float]] = defaultdict(lambda: [0.0] * 7)
+    for requirement in requirements:
+        for term in set(requirement.all_terms):
+            counts[term][requirement.bouwsteen - 1] += 1
+    weights = {}
+    for term, row in counts.items():
+        total = sum(row)
+        spread = sum(1 for v in row if v)
+        if total and spread <= 4:  # a term used by most bouwstenen says nothing about the place
+            weights[term] = [v / total for v in row]
+    return weights
+
+
+def _heading_votes(section: tuple[str, ...]) -> list[float]:
+    """Bouwstenen named by the section headings, the nearest heading counting most."""
+    votes = [0.0] * 7
+    domain = get_domain()
+    for depth, title in enumerate(reversed(section)):
+        folded = fold(title)
+        strength = 1.0 / (1 + depth)
+        named = BOUWSTEEN_IN_HEADING.findall(folded)
+        for number in named:
+            votes[int(number) - 1] = max(votes[int(number) - 1], 2.0 * strength)
+        if not named:
+            for term, _ in domain.find("bouwsteen", title):
+                votes[int(term.key) - 1] = max(votes[int(term.key) - 1], 1.2 * strength)
+    return votes
+
+
+def bouwsteen_affinity(plan: Plan, requirements: Sequence) -> list[tuple[float, ...]]:
+    """Per passage, seven weights in [0, 1]: how much it is about each bouwsteen (max = 1)."""
+    weights = _term_weights(requirements)
+    own: list[list[float]] = [[0.0] * 7 for _ in plan.passages]
+    index = plan.index
+    assert index is not None
+    for term, row in weights.items():
+        for i in index.find(term):
+            for b in range(7):
+                own[i][b] += row[b]
+    money = re.compile(r"€\s?\d|\d\s?(?:euro|eur)\b")
+    for i, p in enumerate(plan.passages):
+        if money.search(p.text.lower()):
+            own[i][6] += 1.5
+    by_section: dict[tuple[str, ...], list[float]] = defaultdict(lambda: [0.0] * 7)
+    for i, p in enumerate(plan.passages):
+        key = p.section[:2]
+        for b in range(7):
+            by_section[key][b] += own[i][b]
+    out = []
+    for i, p in enumerate(plan.passages):
+        section = _normalised(by_section[p.section[:2]])
+        mine = _normalised(own[i])
+        heading = _heading_votes(p.section)
+        scores = [0.45 * mine[b] + 0.35 * section[b] + heading[b] for b in range(7)]
+        out.append(tuple(round(v, 3) for v in _normalised(scores)))
+    return out
+
+
+def _normalised(row: Sequence[float]) -> list[float]:
+    top = max(row) if row else 0.0
+    return [v / top for v in row] if top > 0 else [0.0] * len(row)
+
+
+def _confident(affinity: Sequence[float]) -> int | None:
+    """The bouwsteen a passage is mainly about, or None when no bouwsteen stands out."""
+    ranked = sorted(range(7), key=lambda b: -affinity[b])
+    best, second = ranked[0], ranked[1]
+    if affinity[best] <= 0 or affinity[second] > 0.8 * affinity[best]:
+        return None
+    return best + 1
