@@ -5,9 +5,11 @@ the plan's passages that use the requirement's evidence terms are ranked by hybr
 (BM25 beside dense similarity, boosted where the passage is about the requirement's bouwsteen),
 and then judged by rules that read the plan's own sentences:
 
-- every concept group of the requirement must be present in one passage, and its sentence must
-  not be negated, postponed or a mere intention ("ontbreekt nog", "wordt later uitgewerkt",
-  "is gepland voor 2028", "we streven ernaar", "wordt overwogen", "PM");
+- every concept group of the requirement must be present in one sentence (or in the heading or
+  table header above it), and that sentence must not be negated, postponed or a mere intention
+  ("ontbreekt nog", "wordt later uitgewerkt", "is gepland voor 2028", "we streven ernaar",
+  "wordt overwogen", "PM"); how much a plan for later counts depends on the bouwsteen;
+- a description ("het plan beschrijft hoe …") needs more than a passing mention (`depth`);
 - a compound requirement lacking some of its parts is `partial`, and the note names them;
 - numbers are compared with thresholds ("zes van de tien" is 60 %, below 75 %);
 - a measurable (SMART) requirement needs numbers, not only good intentions;
@@ -66,7 +68,8 @@ EXPLORING = re.compile(
 # '... worden in 2027 opgesteld': work still to be done, with a moment in the future.
 FUTURE_WORK = re.compile(
     r"\b(?:wordt|worden|zal|zullen|gaan|gaat)\b.*\b(?:opgesteld|opstellen|uitgewerkt|uitwerken|ontwikkeld|ontwikkelen|vastgesteld|vastleggen|"
-    r"vastgelegd|gemaakt|maken|ingericht|inrichten|aangesteld|aanstellen|aangewezen|opgezet|opzetten|opgericht|oprichten|bepaald|bepalen|besproken)\b"
+    r"vastgelegd|gemaakt|maken|ingericht|inrichten|aangesteld|aanstellen|aangewezen|opgezet|opzetten|opgericht|oprichten|bepaald|bepalen|besproken|"
+    r"afgesproken|afspreken|overeengekomen|geregeld|regelen|gesloten|sluiten|aangeleverd|uitgebreid)\b"
     r"|\bstellen (?:we|wij)\b.*\bop\b|\bleggen (?:we|wij)\b.*\bvast\b|\bbepalen (?:we|wij)\b|\bbesluiten (?:we|wij)\b|\bwerken (?:we|wij)\b.*\buit\b"
 )
 FUTURE_WHEN = re.compile(r"\b(?:in|vanaf|per|voor|na|begin|eind) (?:20(?:2[6-9]|3\d))\b|\blater\b|\bzodra\b|\bnajaar\b|\bvoorjaar\b|\bzomer\b|\bbinnenkort\b|\bkwartaal van 20\d\d\b|\bq[1-4] 20\d\d\b|\bdan\b")
@@ -86,6 +89,7 @@ CHANGE_WORDS = re.compile(
     r"toename|afname|daling|stijging|dalen|daalt|stijgt|stijgen|minder|meer|sneller|kortere|lagere|hogere|groei|"
     r"streef|doel|ambitie|willen)\w*"
 )
+INTENDED_GOAL = re.compile(r"\b(?:we|wij) (?:willen|streven|gaan|zullen)\b|\bstreven\b|\bons doel\b|\bdoel is\b|\bwillen (?:we|wij)\b")
 YEAR = re.compile(r"(?<!\d)(20[2-4]\d)(?!\d)")
 YEAR_RANGE = re.compile(r"(?<!\d)(20[2-4]\d)\s*(?:–|-|t/m|tot en met|tot)\s*(20[2-4]\d)(?!\d)")
 LONG_TERM = re.compile(r"\b(?:lange|langere) termijn\b|\bna 2030\b|>\s?2030|\btoekomstscenario\w*|\bscenario")
@@ -285,6 +289,11 @@ def _requirement_vectors(requirements: Sequence[Requirement], embedder: Embedder
     return np.stack([_VECTOR_CACHE[(name, t)] for t in texts]) if texts else np.zeros((0, 384), dtype=np.float32)
 
 
+def warm_up(requirements: Sequence[Requirement], embedder: Embedder) -> None:
+    """Embed the requirements once, ahead of the first review (a service calls this at start-up)."""
+    _requirement_vectors(list(requirements), embedder)
+
+
 class Ranker:
     """Hybrid relevance of every plan passage to a requirement.
 
@@ -438,6 +447,13 @@ def _clause_state(text: str, requirement: Requirement) -> str:
     return "negative" if exploring or postponed or intent else "positive"
 
 
+def _specific(heading: str, core: Sequence[str]) -> bool:
+    """A short heading named by a long core term: it says what the whole passage is about."""
+    if len(heading.split()) > 4:
+        return False
+    return any(len(fold(t.lstrip("*"))) >= 6 and has_term(heading, t) for t in core)
+
+
 def _explicitly_absent(folded: str, requirement: Requirement) -> bool:
     """The sentence says in so many words that something is missing, postponed or only considered."""
     masked = _mask_terms(folded, requirement)
@@ -464,16 +480,26 @@ class Checker:
         self.plan = plan
         self.ranker = ranker
         self.sentences: dict[int, list[Sentence]] = {}
+        self._around: dict[int, tuple[str, str]] = {}
 
     # -- candidates
+
+    def _surroundings(self, i: int) -> tuple[str, str]:
+        """Folded headings and lead-in around passage `i`, and the part of them that may carry a core concept:
+        a short heading of the passage's own, or a table header."""
+        if i not in self._around:
+            p = self.plan.passages[i]
+            own = p.section[-1] if p.section else ""
+            self._around[i] = (
+                fold(" ".join([*p.section[-2:], p.lead_in or ""])),
+                fold(" ".join(([own] if len(own.split()) <= 5 else []) + ([p.lead_in] if p.kind == "table_row" and p.lead_in else []))),
+            )
+        return self._around[i]
 
     def _allowed(self, requirement: Requirement, i: int) -> bool:
         if requirement.scope == "bouwsteen":
             return self.plan.affinity[i][requirement.bouwsteen - 1] >= SCOPE_AFFINITY
         return True
-
-    def _context(self, i: int) -> str:
-        return fold(self.plan.context(i))
 
     def check(self, requirement: Requirement, vector: np.ndarray | None) -> Judgement:
         index = self.plan.index
@@ -494,6 +520,9 @@ class Checker:
             score = 3 * float(relevance[i]) + 0.5 * self.plan.affinity[i][requirement.bouwsteen - 1]
             complete = [c for c in claims if c.complete]
             positives = [c for c in complete if c.positive]
+            if any(c.negated and c.core and c.complete for c in claims):
+                # 'Een escalatieladder … wordt in 2027 uitgewerkt' outweighs sentences that owe the concept to the heading
+                positives = [c for c in positives if c.core]
             if positives:
                 score += max(c.matched for c in positives) / 4
                 full.append((score, i, positives))
@@ -530,10 +559,7 @@ class Checker:
         sentences = [s for s in _sentences(self.plan, i, self.sentences) if not s.instruction]
         groups = _groups(requirement)
         p = self.plan.passages[i]
-        around = fold(" ".join([*p.section[-2:], p.lead_in or ""]))
-        # a short heading of the passage's own (or a table header) may carry the core concept
-        own = p.section[-1] if p.section else ""
-        heading = fold(" ".join(([own] if len(own.split()) <= 5 else []) + ([p.lead_in] if p.kind == "table_row" and p.lead_in else [])))
+        around, heading = self._surroundings(i)
         core = groups[0] if groups else tuple(t for part in requirement.parts for t in part.terms)
         all_terms = requirement.all_terms
         out = []
@@ -541,15 +567,18 @@ class Checker:
             if not _matches(sentence.folded, all_terms):
                 continue
             text = sentence.folded
-            if not sentence.window and n + 1 < len(sentences) and (len(text.split()) <= 5 or ANAPHOR.match(sentences[n + 1].folded)):
+            if n + 1 < len(sentences) and not sentences[n + 1].window and (len(text.split()) <= 5 or ANAPHOR.match(sentences[n + 1].folded)):
                 text = f"{text} {sentences[n + 1].folded}"
             state = _clause_state(text, requirement)
             in_sentence = _matches(text, core)
             scope = f"{heading if not in_sentence else around} {text} {sentence.window}"
             have = [_matches(scope, g) for g in groups]
             matched = sum(_matches(text, g) for g in groups) + sum(_matches(text, part.terms) for part in requirement.parts)
-            # a core concept carried only by the heading needs another concept in the sentence itself
-            by_heading = not in_sentence and _matches(heading, core) and any(_matches(text, g) for g in groups[1:])
+            # a core concept carried only by the heading: a table row under its header, a short specific
+            # heading ('Ons werkgebied', 'Escalatieladder'), or any heading when the sentence has another concept
+            by_heading = not in_sentence and _matches(heading, core) and (
+                p.kind == "table_row" or _specific(heading, core) or any(_matches(text, g) for g in groups[1:])
+            )
             out.append(Claim(sentence, state, matched, complete=all(have) and (in_sentence or by_heading), core=in_sentence))
         return out
 
@@ -585,9 +614,9 @@ class Checker:
         if requirement.depth > 1:
             support = {
                 c.sentence.start: len(c.sentence.folded.split()) for _, _, positives in full[:8] for c in positives
-                if not requirement.years or not self._years_missing(requirement, [c.sentence])
+                if not requirement.years or len(self._years_missing(requirement, [c.sentence])) < len(requirement.years)
             }
-            if len(support) < requirement.depth and sum(support.values()) < 20 * requirement.depth:
+            if sum(support.values()) < 12 * requirement.depth:
                 shortfalls.append("alleen kort genoemd, niet uitgewerkt")
         if requirement.smart:
             verdict = self._smart(requirement, related)
@@ -598,7 +627,7 @@ class Checker:
         best_matched = max(c.matched for c in full[0][2])
         conflict = [
             n for n in negative
-            if n[0] >= 0.8 * best_score and (n[2][0].complete or n[2][0].matched >= best_matched)
+            if n[2][0].complete and (n[0] >= best_score and n[2][0].matched >= best_matched or n[0] >= 0.7 * best_score and n[2][0].matched > best_matched)
             and self.plan.affinity[n[1]][b] >= 0.5 and _explicitly_absent(n[2][0].sentence.folded, requirement)
         ]
         if conflict and not fatal:
@@ -618,7 +647,8 @@ class Checker:
                 return Judgement("missing", _negated_note(requirement, claim), [claim.sentence])
             return Judgement("missing", _absent_note(requirement))
         best_score = full[0][0]
-        related = [i for score, i, _ in full[:10] if score >= 0.4 * best_score]
+        b = requirement.bouwsteen - 1
+        related = [i for score, i, _ in full[:10] if score >= 0.4 * best_score and self.plan.affinity[i][b] >= 0.5] or [full[0][1]]
         found = self._parts_found(requirement, related)
         present = [p.name for p, ok in zip(requirement.parts, found, strict=True) if ok]
         absent = [p.name for p, ok in zip(requirement.parts, found, strict=True) if not ok]
@@ -725,7 +755,7 @@ class Checker:
 
     def _years_missing(self, requirement: Requirement, claims: Sequence[Sentence]) -> list[str]:
         """Required years (or the period after a year) that the evidence does not speak about."""
-        headings = {fold(" ".join(self.plan.passages[s.passage].section[-1:])) for s in claims}
+        headings = {fold(" ".join([*self.plan.passages[s.passage].section, self.plan.passages[s.passage].lead_in or ""])) for s in claims}
         text = " ".join([s.folded for s in claims] + sorted(headings))
         missing = []
         for year in requirement.years:
@@ -740,7 +770,9 @@ class Checker:
     def _smart(self, requirement: Requirement, passages: Sequence[int]) -> tuple[str, bool] | None:
         """None when the goals are measurable; else what is vague about them, and whether some are measurable."""
         b = requirement.bouwsteen - 1
+        sections = {self.plan.passages[i].section for i in passages}
         pool = set(passages) | {i for i, a in enumerate(self.plan.affinity) if a[b] >= 0.7}
+        pool |= {i for i, q in enumerate(self.plan.passages) if q.section in sections}
         measurable = vague = 0
         for i in sorted(pool):
             context_head = fold(" ".join(self.plan.passages[i].section[-1:]) + " " + (self.plan.passages[i].lead_in or ""))
@@ -748,18 +780,18 @@ class Checker:
             for s in _sentences(self.plan, i, self.sentences):
                 if s.instruction:
                     continue
-                text = f"{s.folded} {s.window}" if s.window else s.folded
-                goal = CHANGE_WORDS.search(s.folded) or table_goal
-                if not goal:
+                intention = INTENDED_GOAL.search(s.folded)
+                if not (intention or CHANGE_WORDS.search(s.folded) or table_goal):
                     continue
+                # a stated intention is judged on its own words; other goal lines may take their row's numbers
+                text = s.folded if intention or not s.window else f"{s.folded} {s.window}"
                 quantities = measurable_quantities(text)
                 deadline = bool(YEAR.search(text)) or "nulmeting" in text or "streefwaarde" in text
-                state = _clause_state(s.folded, requirement)
                 if quantities >= 2 or (quantities >= 1 and deadline):
                     measurable += 1
-                elif state == "negative" and not re.search(r"\b(?:meten|gemeten|meting|indicator)", s.folded):
+                elif _clause_state(s.folded, requirement) == "negative" and not re.search(r"\b(?:meten|gemeten|meting|indicator)", s.folded):
                     continue
-                elif re.search(r"\b(?:willen|streven|verminder|verlag|verbeter|verkort|minder|meer|sneller|beter)\w*", s.folded):
+                elif intention:
                     vague += 1
         if measurable and not vague:
             return None
@@ -938,8 +970,6 @@ def review_plan(plan: Plan, insurer: str, requirements: Sequence[Requirement], e
             note = judgement.note
         if status == "missing" and evidence and "Niet gevonden" in note:
             evidence = []
-        if status == "missing" and evidence and note.startswith(("Ontbreekt volgens", "Uitgesteld")):
-            note = note.rstrip(".") + f": „{_short(evidence[0].quote)}”."
         findings.append(
             Finding(
                 id=requirement.id,
