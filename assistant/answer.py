@@ -7,18 +7,24 @@ is the offline extractive one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from assistant.domain import get_domain
+from assistant.ingest.corpus import footnote_number, has_footnote_mark
 from assistant.ingest.segment import LIST_MARKER
+from assistant.lexicon import Lexicon
 from assistant.models import Answer, Citation, Document, Passage
 from assistant.retrieve import Hit, HybridRetriever
-from assistant.text import collapse, sentence_spans, terms
+from assistant.text import collapse, sentence_spans, stem, terms, words
 from assistant.understand import FACT_PATTERNS, Query
 
 MAX_SUPPORT = 6
+MAX_LIST = 10
+# "Escalatieladder: Het RESV-plan bevat …": a labelled item starts a new point, not a sub-item.
+LABELLED = re.compile(r"^[-•·\s]*[A-ZÀ-Þ][^:.\n]{0,50}:\s")
 MIN_COVERAGE = 0.5
 
 
@@ -28,6 +34,7 @@ class Library(Protocol):
     documents: dict[str, Document]
     passages: list[Passage]
     retriever: HybridRetriever
+    lexicon: Lexicon
 
 
 class Composer(Protocol):
@@ -122,8 +129,24 @@ class _Composition:
         return self.lib.retriever.search(self.q.text, k=k, allow=allow, boost=boost, expansions=self.q.expansions)
 
     def known_focus(self) -> list[str]:
-        """Focus stems that occur in the corpus at all."""
-        return [f for f in self.q.focus if f in self.vocabulary or any(t.startswith(f) for t in self.vocabulary if len(f) >= 5)]
+        """Focus stems the corpus knows (directly, as a form, or as compound or verb parts)."""
+        return [f for f in self.q.focus if self.knows_stem(f)]
+
+    def knows_stem(self, focus_stem: str) -> bool:
+        if focus_stem in self.vocabulary or (len(focus_stem) >= 5 and any(t.startswith(focus_stem) for t in self.vocabulary)):
+            return True
+        return any(self.lib.lexicon.knows(w) for w in words(self.q.text) if stem(w) == focus_stem)
+
+    def in_domain(self) -> bool:
+        """The question names something of the domain, or most of its words occur in the sources."""
+        return self.q.has_domain_signal or bool(self.q.focus) and len(self.known_focus()) / len(self.q.focus) >= MIN_COVERAGE
+
+    def target_unknown(self) -> bool:
+        """The thing the question asks for ("welke boete") does not occur in the sources."""
+        target = self.q.target
+        if not target or self.q.english:
+            return False
+        return not self.lib.lexicon.knows(target)
 
     def bullets(self, insurer: str, bouwsteen: int | None = None) -> list[Passage]:
         return [p for p in self.lib.passages if p.kind == "bullet" and p.insurer == insurer and (bouwsteen is None or p.bouwsteen == bouwsteen)]
@@ -205,8 +228,50 @@ class _Composition:
         return self.t(f"Handreiking – bouwsteen {bouwsteen} ({name})", f"Handreiking (national guidance) – building block {bouwsteen} ({name})")
 
     def has_wanted_fact(self, passages: Iterable[Passage]) -> bool:
+        """A sentence of `passages` holds the wanted kind of fact about the question's subject.
+
+        A number anywhere is not enough: "hoeveel RESV's" needs a number of RESV's, "hoe hoog is
+        het eigen risico" an amount in a sentence about that risk.
+        """
         pattern = FACT_PATTERNS.get(self.q.wants or "")
-        return pattern is None or any(pattern.search(p.text) for p in self.with_continuations(passages))
+        if pattern is None:
+            return True
+        subject = self.subject_stems()
+        for text in self.sentences(passages):
+            for match in pattern.finditer(text):
+                if not subject:
+                    return True
+                if self.q.wants == "count":
+                    after = terms(text[match.end():])[:3]
+                    if any(_stem_match(t, subject) for t in after):
+                        return True
+                elif any(_stem_match(t, subject) for t in terms(text)):
+                    return True
+        return False
+
+    def subject_stems(self) -> list[str]:
+        """What the wanted fact must be about: the asked-for noun (or its Dutch terms), else the focus."""
+        q = self.q
+        if q.wants == "count" and q.target:
+            dutch = self.domain.expand(q.target)
+            return [t for term in (dutch or [q.target]) for t in terms(term)]
+        return [f for f in self.known_focus() if not q_is_bouwsteen_word(f)]
+
+    def sentences(self, passages: Iterable[Passage]) -> list[str]:
+        """The sentences of `passages`, a sentence split over two passages joined again."""
+        out = []
+        chosen = self.with_continuations(passages)
+        follows = {p.continues: p for p in chosen if p.continues}
+        for passage in chosen:
+            if passage.continues:
+                continue
+            text = passage.text
+            nxt = follows.get(passage.id)
+            while nxt is not None:
+                text += " " + nxt.text
+                nxt = follows.get(nxt.id)
+            out.extend(text[s:e] for s, e in sentence_spans(text))
+        return out
 
     # --- the decision -------------------------------------------------------------------------
 
@@ -224,10 +289,18 @@ class _Composition:
             return self.abstain("insurer_not_in_corpus", self.t(
                 f"Het inkoopbeleid van {names} staat niet in de bronnen. De bronnen bevatten de handreiking en het inkoopbeleid van {known}.",
                 f"The purchasing policy of {names} is not in the sources. The sources hold the handreiking and the policies of {known}."), near)
+        if self.target_unknown() and self.in_domain():
+            return self.abstain("fact_not_in_sources", self.t(
+                f"De bronnen zeggen hier niets over: '{q.target}' komt in de bronnen niet voor.",
+                f"The sources do not say: '{q.target}' does not occur in them."), [h.passage for h in self.hits(3)])
         if q.which_insurers and not q.insurers:
             return self.which_insurers()
         if q.insurers and (q.bouwstenen or not self.known_focus()):
             return self.cells()
+        if q.insurers and not q.bouwstenen and (topics := self.insurer_topics()):
+            bullets = [p for i in q.insurers for p in self.bullets(i) if p.bouwsteen in topics]
+            if not q.wants or self.has_wanted_fact(bullets):
+                return self.cells(topics)
         if q.bouwstenen and not q.insurers and not self.known_focus_beyond_bouwsteen():
             return self.bouwsteen_only()
         return self.general()
@@ -235,9 +308,20 @@ class _Composition:
     def known_focus_beyond_bouwsteen(self) -> list[str]:
         return [f for f in self.known_focus() if not q_is_bouwsteen_word(f)]
 
-    def cells(self) -> Answer:
+    def insurer_topics(self) -> list[int]:
+        """Bouwstenen whose bullets, for the named insurers, are about the question's focus.
+
+        "Hoe verschilt de governance-eis van Zilveren Kruis van die van CZ?" names no bouwsteen;
+        the insurers' own bullets say where governance sits.
+        """
+        focus = self.known_focus_beyond_bouwsteen()
+        if not focus:
+            return []
+        return sorted({p.bouwsteen for i in self.q.insurers for p in self.bullets(i) if p.bouwsteen and self.focus_match(p, focus)})
+
+    def cells(self, bouwstenen: Sequence[int] = ()) -> Answer:
         q = self.q
-        bouwstenen = q.bouwstenen or sorted({p.bouwsteen for p in self.lib.passages if p.kind == "bullet" and p.bouwsteen})
+        bouwstenen = bouwstenen or q.bouwstenen or sorted({p.bouwsteen for p in self.lib.passages if p.kind == "bullet" and p.bouwsteen})
         groups: list[tuple[str, list[Passage]]] = []
         for insurer in q.insurers:
             for bouwsteen in bouwstenen:
@@ -272,18 +356,24 @@ class _Composition:
 
     def which_insurers(self) -> Answer:
         focus = self.known_focus_beyond_bouwsteen()
-        if not focus:
+        fact = FACT_PATTERNS.get(self.q.wants or "")
+        if not focus and not fact:
             return self.general()
+
+        def relevant(p: Passage) -> bool:
+            # "welke verzekeraars noemen een percentage": the kind of fact is what is asked for.
+            return (not focus or self.focus_match(p, focus)) and (fact is None or bool(fact.search(p.text)))
+
         allow_bs = set(self.q.bouwstenen)
         found: list[tuple[str, list[Passage]]] = []
         missing = []
         for insurer in self.domain.insurer_names:
-            matched = [p for p in self.bullets(insurer) if (not allow_bs or p.bouwsteen in allow_bs) and self.focus_match(p, focus)]
+            matched = [p for p in self.bullets(insurer) if (not allow_bs or p.bouwsteen in allow_bs) and relevant(p)]
             if matched:
                 found.append((insurer, matched))
             else:
                 missing.append(insurer)
-        guidance = [p for p in self.lib.passages if p.insurer is None and p.kind not in ("cell",) and self.focus_match(p, focus)
+        guidance = [p for p in self.lib.passages if p.insurer is None and p.kind not in ("cell",) and relevant(p)
                     and (not allow_bs or p.bouwsteen in allow_bs)][:3]
         if not found and not guidance:
             return self.abstain("fact_not_in_sources", self.t(
@@ -333,13 +423,13 @@ class _Composition:
             chosen = [p for p in self.lib.passages if p.kind == "hoofdtaak" and (q.all_hoofdtaken or p.hoofdtaak in q.hoofdtaken)]
             if chosen:
                 return self.render([(self.t("Handreiking – de vijf hoofdtaken van een RESV", "Handreiking – the five main tasks of an RESV"), chosen)])
-        if not q.has_domain_signal and (not q.focus or len(focus) / len(q.focus) < MIN_COVERAGE):
+        if not self.in_domain():
             return self.abstain("outside_domain", self.t(
                 "Daar gaan de bronnen niet over: ik beantwoord vragen over de handreiking contractering RESV en het inkoopbeleid van Zilveren Kruis, CZ, VGZ en Menzis.",
                 "The sources do not cover that: I answer questions about the RESV contracting guidance (handreiking) and the purchasing policies of Zilveren Kruis, CZ, VGZ and Menzis."),
                 [h.passage for h in hits[:3]])
         unknown = [f for f in q.focus if f not in focus]
-        if not q.english and unknown and (len(unknown) / len(q.focus) >= 0.5 or not q.has_domain_signal and len(unknown) >= 1 and len(q.focus) <= 2):
+        if not q.english and unknown and len(unknown) / len(q.focus) > 0.5:
             return self.abstain("fact_not_in_sources", self.t(
                 "De bronnen zeggen hier niets over.", "The sources do not say."), [h.passage for h in hits[:3]])
         scored = [(h, _matches(h.passage, focus)) for h in hits]
@@ -347,10 +437,13 @@ class _Composition:
         threshold = best * 0.5
         support = [h.passage for h, s in scored[:2]]
         support += [h.passage for h, s in scored[2:] if best > 0 and s >= threshold]
-        support = support[:MAX_SUPPORT]
-        if q.wants in FACT_PATTERNS:
-            pattern = FACT_PATTERNS[q.wants]
-            support += [h.passage for h in hits if h.passage not in support and any(pattern.search(p.text) for p in self.with_continuations([h.passage]))][:2]
+        support = self.answer_units(support[:MAX_SUPPORT])
+        wanted = q.wants or ("date" if q.wants_date_maybe else None)
+        if wanted in FACT_PATTERNS:
+            pattern = FACT_PATTERNS[wanted]
+            subject = self.subject_stems()
+            support += [h.passage for h in hits if h.passage not in support and any(
+                pattern.search(t) and (not subject or any(_stem_match(w, subject) for w in terms(t))) for t in self.sentences([h.passage]))][:2]
         if q.wants and not self.has_wanted_fact(support):
             return self.abstain("fact_not_in_sources", self.t(
                 "De bronnen noemen geen " + _WANT_NL[q.wants] + " die deze vraag beantwoordt.",
@@ -362,6 +455,52 @@ class _Composition:
             groups.setdefault(title, []).append(passage)
         return self.render(list(groups.items()))
 
+    def answer_units(self, passages: Sequence[Passage]) -> list[Passage]:
+        """Complete what a passage opens: the list or sub-sections after a lead-in ending in ':',
+        and the footnotes whose marks it carries. A lead-in alone answers nothing."""
+        out = list(passages)
+        for passage in passages:
+            follow = self.following(passage) if passage.text.rstrip().endswith(":") else []
+            for extra in follow + self.footnotes(passage):
+                if extra not in out:
+                    out.append(extra)
+        return out
+
+    def following(self, lead: Passage) -> list[Passage]:
+        """The passages a lead-in introduces, in document order."""
+        same_doc = [p for p in self.lib.passages if p.document_id == lead.document_id and p.kind != "footnote"]
+        after = [p for p in same_doc if p.start > lead.start]
+        body = collapse(self.lib.documents[lead.document_id].text[slice(*body_span(lead))])
+        items = [p for p in after if p.lead_in and collapse(p.lead_in) == body]
+        if items:
+            return items[:MAX_LIST]
+        out: list[Passage] = []
+        children: set[tuple[str, ...]] = set()
+        for passage in after:
+            deeper = len(passage.section) > len(lead.section) and passage.section[:len(lead.section)] == lead.section
+            if deeper:
+                if passage.section not in children:  # a sub-section: its heading and first passage
+                    children.add(passage.section)
+                    out.append(passage)
+                continue
+            if children or passage.section != lead.section or passage.kind != "list_item" or lead.kind != "list_item" or LABELLED.match(passage.text):
+                break
+            out.append(passage)  # sub-items of a list item that ends in ':'
+            if len(out) >= MAX_LIST:
+                break
+        return out
+
+    def footnotes(self, passage: Passage) -> list[Passage]:
+        """Footnotes of the same document whose mark `passage` carries."""
+        out = []
+        if passage.kind == "footnote":
+            return out
+        for note in self.lib.passages:
+            number = footnote_number(note) if note.document_id == passage.document_id else None
+            if number is not None and has_footnote_mark(passage.text, number):
+                out.append(note)
+        return out
+
     def group_title(self, passage: Passage) -> str:
         document = self.lib.documents[passage.document_id]
         if passage.insurer:
@@ -370,6 +509,10 @@ class _Composition:
         if passage.kind == "footnote" and len(passage.section) >= 2:
             section = f"{passage.section[-2]}, {passage.section[-1].lower()}"
         return f"{document.info.title} – {section}" if section else document.info.title
+
+
+def _stem_match(term: str, subject: Sequence[str]) -> bool:
+    return any(term == s or (len(s) >= 4 and term.startswith(s)) or (len(term) >= 4 and s.startswith(term)) for s in subject)
 
 
 def q_is_bouwsteen_word(stem_: str) -> bool:

@@ -18,6 +18,7 @@ from assistant.answer import body_span, to_citation
 from assistant.domain import get_domain
 from assistant.errors import BadInputError, InvalidQuestionError, ResvError, UnknownInsurerError
 from assistant.index import BuildReport, IndexData, IndexManager, Progress
+from assistant.lexicon import Lexicon
 from assistant.models import Answer, ChatTurn, Citation, Document, DocumentInfo, Review
 from assistant.retrieve import HybridRetriever
 from assistant.settings import Settings, get_settings, make_composer, make_embedder, make_vector_store
@@ -63,6 +64,7 @@ class Library:
         self.documents: dict[str, Document] = data.documents
         self.passages = data.passages
         self.retriever = retriever
+        self.lexicon = Lexicon(f"{' '.join(p.section)} {p.lead_in or ''} {p.text}" for p in self.passages)
 
 
 class Assistant:
@@ -103,6 +105,7 @@ class Assistant:
                 manager.build(self.settings.corpus_dir, progress)
             data = manager.load()
             self.embedder.warm_up()
+            self._warm_up_review()
             retriever = HybridRetriever([p for p in data.passages if p.kind != "cell"], self.embedder, vectors=data.vectors,
                                         vector_store=data.store)
             self._library = Library(data, retriever)
@@ -218,6 +221,14 @@ class Assistant:
         from assistant.catalogue import load_catalogue
 
         return load_catalogue(self.settings.corpus_dir)
+
+    def _warm_up_review(self) -> None:
+        """Embed the requirement catalogue now, so the first review does not pay for it."""
+        from assistant.catalogue import CATALOGUE_FILE
+        from assistant.review import warm_up
+
+        if (self.settings.corpus_dir / CATALOGUE_FILE).is_file():  # a corpus for questions only has none
+            warm_up(self.requirements, self.embedder)
 
     def review(self, data: bytes, filename: str, insurer: str) -> Review:
         """First-pass review of a draft plan against the handreiking and `insurer`'s policy."""

@@ -26,6 +26,8 @@ STOPWORDS = frozenset(
 )
 
 ABBREVIATIONS = ("min.", "max.", "o.a.", "t.b.v.", "bijv.", "incl.", "c.q.", "e.d.", "m.b.t.", "t.a.v.", "nl.", "ca.", "i.p.v.", "z.s.m.", "e.g.", "i.e.", "etc.", "vs.", "nr.", "art.", "blz.", "p.")
+# "1. De voorbereiding": a list number is not a sentence of its own.
+_ENUMERATOR = re.compile(r"(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]")
 _SENTENCE_END = re.compile(r"[.!?](?:[\"'”’)\]]*)\s+(?=[\"'„“‘(]*[A-Z0-9À-Þ•\-])")
 
 
@@ -47,7 +49,7 @@ def words(text: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _stemmer() -> Stemmer.Stemmer:
-    return Stemmer.Stemmer("dutch")
+    return Stemmer.Stemmer("dutch_porter")
 
 
 def stem(word: str) -> str:
@@ -67,7 +69,7 @@ def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
     for match in _SENTENCE_END.finditer(text):
         end = match.start() + 1
         head = text[start:end]
-        if any(head.lower().endswith(abbr) for abbr in ABBREVIATIONS):
+        if any(head.lower().endswith(abbr) for abbr in ABBREVIATIONS) or _ENUMERATOR.fullmatch(head.strip()):
             continue
         spans.append((start, end))
         start = match.end()

@@ -33,18 +33,25 @@ ALL_INSURERS = re.compile(r"(?<![\w-])(?:alle|elke|iedere|de|all|each|every|the)
 HANDREIKING_ONLY = re.compile(r"(?<![\w-])(?:handreiking|guidance|guideline|landelijk\w*|national)(?![\w-])")
 
 WANTS = {
-    "money": re.compile(r"(?<![\w-])(?:maximale?\s+(?:budget|bedrag|vergoeding|financiering)|hoogte\s+van|euro|€|bedrag\w*|hoeveel\s+(?:geld|kost\w*|krijg\w*|betaal\w*)|how\s+much\s+(?:money|funding|does|do|will|is)|kost\w*|vergoeding\s+per|per\s+inwoner|per\s+patiënt|amount\w*|salaris|tarief\s+per)(?![\w-])"),
-    "percent": re.compile(r"(?<![\w-])(?:procent|percentage|%|welk\s+deel|what\s+share|what\s+percentage)(?![\w-])"),
-    "date": re.compile(r"(?<![\w-])(?:wanneer|datum|deadline|uiterlijk|when|date|op\s+welke\s+dag|voor\s+welke\s+datum|by\s+when|what\s+day)(?![\w-])"),
+    # "kosten" alone is a topic ("hoe worden de kosten verdeeld"), not a request for an amount.
+    "money": re.compile(r"(?<![\w-])(?:maximale?\s+(?:budget|bedrag|vergoeding|financiering)|hoogte\s+van|euro|€|\w*bedrag\w*|hoeveel\s+(?:geld|kost\w*|krijg\w*|betaal\w*)|wat\s+kost\w*|hoe\s+(?:hoog|duur)|how\s+(?:much\s+(?:money|funding|does|do|will|is)|high|expensive)|vergoeding\s+per|per\s+inwoner|per\s+patiënt|amount\w*|salaris|\w*tarief|tarief\s+per)(?![\w-])"),
+    "percent": re.compile(r"(?<![\w-])(?:\w*procent|\w*percentage|%|welk\s+deel|what\s+share|what\s+percentage)(?![\w-])"),
+    # "wanneer"/"when" also asks for a condition ("wanneer wordt de financiering definitief?"),
+    # so only these ask for a date for certain; see SOFT_DATE.
+    "date": re.compile(r"(?<![\w-])(?:datum|(?:wat\s+is\s+de|welke|what\s+is\s+the|which)\s+deadline|op\s+welke\s+dag|voor\s+welke\s+datum|by\s+when|what\s+day|what\s+date|which\s+date|welke\s+dag)(?![\w-])"),
     "contact": re.compile(r"(?<![\w-])(?:contactpersoon|contact\s*person|telefoon\w*|phone|e-?mail\w*|naam\s+van\s+de|wie\s+is\s+de|who\s+is\s+the|name\s+of\s+the|adres|address)(?![\w-])"),
     "count": re.compile(r"(?<![\w-])(?:hoeveel|how\s+many)(?![\w-])"),
 }
+SOFT_DATE = re.compile(r"(?<![\w-])(?:wanneer|when|uiterlijk|hoe\s+laat)(?![\w-])")
+# "welke boete", "hoeveel RESV's", "wat is het uurtarief", "how many inhabitants": the thing asked for.
+TARGET = re.compile(r"(?<![\w-])(?:welke?|hoeveel|which|how\s+many|wat\s+(?:is|zijn|was)\s+(?:de|het|een)|what\s+(?:is|are)\s+(?:the|a))\s+([^\W\d_]+(?:'[^\W\d_]+)?)")
 FACT_PATTERNS = {
     "money": re.compile(r"€\s?\d|\d[\d.,]*\s?(?:euro|eur\b|mln|miljoen|duizend)", re.IGNORECASE),
     "percent": re.compile(r"\d+\s?%|\d+\s?procent", re.IGNORECASE),
     "date": re.compile(r"\b\d{1,2}\s+(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)\b|\b(?:eind|begin|medio)\s+20\d\d\b|\b(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)\s+20\d\d\b", re.IGNORECASE),
     "contact": re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\b0\d{1,3}[-\s]?\d{6,8}\b"),
-    "count": re.compile(r"\b\d+\b|\b(?:een|één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien)\b", re.IGNORECASE),
+    # "een" is mostly the article; only "één" counts.
+    "count": re.compile(r"\b\d+\b|(?<!\w)(?:één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf)(?!\w)", re.IGNORECASE),
 }
 # Words that say what a question is, not what it is about.
 QUESTION_WORDS = {
@@ -66,6 +73,7 @@ QUESTION_WORDS = {
     "uitleg", "explain", "houdt", "inhoud", "minimaal", "minimum", "tenminste", "ten", "minste", "least", "at",
     "beschrijven", "beschrijft", "describe", "describes", "bevatten", "bevat", "contain", "contains", "include",
     "opnemen", "opgenomen", "worden", "wordt", "staan", "daarover", "hierover", "daarvan", "precies", "wel",
+    "opzichte", "aanzien", "behoeve", "betreft", "respect", "regard",
 }
 
 
@@ -87,6 +95,8 @@ class Query:
     expansions: list[str] = field(default_factory=list)
     focus: list[str] = field(default_factory=list)
     wants: str | None = None
+    wants_date_maybe: bool = False
+    target: str | None = None
     comparison: bool = False
     which_insurers: bool = False
     handreiking_only: bool = False
@@ -137,6 +147,11 @@ def parse(question: str, insurer: str | None = None) -> Query:
         if WANTS[kind].search(folded):
             query.wants = kind
             break
+    query.wants_date_maybe = query.wants is None and bool(SOFT_DATE.search(folded))
+    target = TARGET.search(folded)
+    word = target.group(1) if target else ""
+    if word and word not in STOPWORDS | QUESTION_WORDS and word not in NUMBER_WORDS and not any(w.search(word) for w in WANTS.values()):
+        query.target = word
     query.focus = focus_terms(question, query)
     if insurer:
         query.insurer_option = insurer
@@ -155,6 +170,8 @@ def focus_terms(question: str, query: Query) -> list[str]:
                 named.update(words(alias))
     out = []
     for word in words(question):
+        if any(w.fullmatch(word) for w in WANTS.values()):
+            continue  # "percentage", "bedrag": the kind of fact asked for, not the topic
         if word in STOPWORDS or word in QUESTION_WORDS or word in named or word.isdigit() or word in NUMBER_WORDS or len(word) < 3:
             continue
         out.append(stem(word))
@@ -189,7 +206,8 @@ def understand(question: str, history: Sequence[ChatTurn] = (), insurer: str | N
     if not query.insurers and not query.unknown_insurers and not query.handreiking_only and not query.which_insurers:
         merged.insurers, merged.unknown_insurers = before.insurers, before.unknown_insurers
         merged.all_insurers = before.all_insurers
-    if not query.focus or all(f in before.focus for f in query.focus):
+    # "En wanneer moet dat klaar zijn?": an anaphor keeps the topic, new words only add to it.
+    if not query.focus or all(f in before.focus for f in query.focus) or ANAPHORA.search(fold(question)):
         merged.focus = list(dict.fromkeys(before.focus + query.focus))
         merged.which_insurers = query.which_insurers or (before.which_insurers and not query.insurers)
         merged.wants = query.wants or before.wants

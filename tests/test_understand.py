@@ -42,7 +42,11 @@ def test_language_comparison_and_which():
 
 def test_wanted_fact_kind():
     assert understand("Hoeveel euro krijgt een RESV per inwoner?").wants == "money"
-    assert understand("Wanneer moet het RESV-plan binnen zijn?").wants == "date"
+    when = understand("Wanneer moet het RESV-plan binnen zijn?")
+    assert when.wants is None and when.wants_date_maybe  # "wanneer" may ask for a condition
+    assert understand("Op welke datum maakt VGZ de uitslag bekend?").wants == "date"
+    assert understand("Hoe worden de kosten verdeeld?").wants is None  # a topic, not an amount
+    assert understand("Hoe hoog is de vergoeding?").wants == "money"
     assert understand("Wie is de contactpersoon bij CZ?").wants == "contact"
 
 
@@ -54,3 +58,10 @@ def test_follow_up_keeps_what_it_leaves_out():
     assert query.insurers == ["CZ"] and query.bouwstenen == [5]
     standalone = understand("Wat is de deadline van het plan?", history)
     assert not standalone.follow_up and standalone.bouwstenen == []
+
+
+def test_asked_for_thing_is_recognised():
+    assert understand("Welke boete krijgt een RESV?").target == "boete"
+    assert understand("How many inhabitants must a region have?").target == "inhabitants"
+    assert understand("Welke verzekeraars eisen een escalatieladder?").target is None  # a question word
+    assert understand("Hoeveel procent kernspelers?").target is None  # the kind of fact, not a topic

@@ -29,6 +29,7 @@ MANIFEST = "manifest.toml"
 FUNCTION_WORDS = {"en", "of", "de", "het", "een", "van", "voor", "met", "in", "op", "aan", "te", "bij", "naar", "om", "dat", "die", "and", "or", "the", "of", "to", "for"}
 BOUWSTEEN_HEADING = re.compile(r"^\s*(?:#+\s*)?bouwsteen\s+(\d+)\b[\s:.\-–]*(.*)$", re.IGNORECASE)
 PHASE_HEADING = re.compile(r"^\s*(?:#+\s*)?fase\s+(\d)\b", re.IGNORECASE)
+FOOTNOTE_TITLE = re.compile(r"Voetnoot (\d+)")
 FOOTNOTE_START = re.compile(r"^(?:[-•·]\s+)?([¹²³⁴⁵⁶⁷⁸⁹⁰]+|\d{1,2})\s+(?=[A-ZÀ-Þ'‘„\"])")
 SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 NUMBERED_SUBHEADING = re.compile(r"^(?:[-•·]\s+)?\(?(\d)[.)]\s+\S")
@@ -215,7 +216,7 @@ def _assign_sections(blocks: list[Block], doc_title: str) -> list[_Node]:
         number = int(footnote.group(1).translate(SUPERSCRIPT_DIGITS)) if footnote else None
         is_superscript = bool(footnote) and not footnote.group(1).isascii()
         if number is not None and number not in footnotes_seen and (
-            is_superscript or _mark_before(text_so_far, number)
+            is_superscript or has_footnote_mark(text_so_far, number)
         ):
             footnotes_seen.add(number)
             nodes.append(_Node(block, ("Voetnoten", f"Voetnoot {number}"), None, kind="footnote", extra={"number": number}))
@@ -235,7 +236,15 @@ def _assign_sections(blocks: list[Block], doc_title: str) -> list[_Node]:
     return nodes
 
 
-def _mark_before(text: str, number: int) -> bool:
+def footnote_number(passage: Passage) -> int | None:
+    """The number of a footnote passage (its section ends in 'Voetnoot N'), else None."""
+    if passage.kind != "footnote" or not passage.section:
+        return None
+    match = FOOTNOTE_TITLE.fullmatch(passage.section[-1])
+    return int(match.group(1)) if match else None
+
+
+def has_footnote_mark(text: str, number: int) -> bool:
     """A footnote mark for `number` (superscript, or digits glued to a word) occurs in `text`."""
     sup = str(number).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
     return sup in text or re.search(rf"[a-zà-ÿ]{number}(?![\d%])", text) is not None
@@ -248,7 +257,7 @@ def _place_footnotes(nodes: list[_Node]) -> None:
         if node.kind != "footnote" or number is None:
             continue
         for origin in nodes:
-            if origin.kind != "footnote" and origin.block.kind != "heading" and _mark_before(origin.block.text, number):
+            if origin.kind != "footnote" and origin.block.kind != "heading" and has_footnote_mark(origin.block.text, number):
                 node.section, node.bouwsteen = origin.section + (f"Voetnoot {number}",), origin.bouwsteen
                 break
 
