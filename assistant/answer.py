@@ -23,6 +23,8 @@ from assistant.understand import FACT_PATTERNS, Query
 
 MAX_SUPPORT = 6
 MAX_LIST = 10
+K_GENERAL = 12
+MAX_SECTION = 12
 # "Escalatieladder: Het RESV-plan bevat …": a labelled item starts a new point, not a sub-item.
 LABELLED = re.compile(r"^[-•·\s]*[A-ZÀ-Þ][^:.\n]{0,50}:\s")
 MIN_COVERAGE = 0.5
@@ -199,12 +201,13 @@ class _Composition:
                 continue
             lines.append(f"\n**{title}**" if lines else f"**{title}**")
             ordered = self.with_continuations(passages)
-            skip: set[str] = set()
+            skip: set[str] = {p.id for p in ordered if p.continues in {o.id for o in ordered}}
             for passage in ordered:
                 if passage.id in skip:
                     continue
-                parts = [passage] + [p for p in ordered if p.continues == passage.id]
-                skip.update(p.id for p in parts)
+                parts = [passage]
+                while nxt := next((p for p in ordered if p.continues == parts[-1].id), None):
+                    parts.append(nxt)
                 lines.append("- " + " ".join(self._claim_text(p, citations) for p in parts))
         lines.extend(notes)
         return Answer(question=self.q.question, answer="\n".join(lines).strip(), abstained=False, citations=citations.items)
@@ -334,6 +337,10 @@ class _Composition:
         if len(q.insurers) == 1 and q.bouwstenen and not q.comparison:
             for bouwsteen in q.bouwstenen:
                 groups.extend(self.handreiking_groups(bouwsteen))
+        elif len(q.insurers) == 1 and not q.comparison:  # a topic, not a bouwsteen: the handreiking on that topic
+            focus = self.known_focus_beyond_bouwsteen()
+            on_topic = [p for b in bouwstenen for p in self.handreiking(b) if self.focus_match(p, focus)]
+            groups.append((self.t("Handreiking", "Handreiking (national guidance)"), self.answer_units(on_topic)))
         names = " en ".join(q.insurers) if not self.en else " and ".join(q.insurers)
         intro = self.t(f"Wat {names} vraagt, per bouwsteen, met de tekst van de handreiking waar die erbij hoort:",
                        f"What {names} require(s), per building block, quoted from the sources:")
@@ -415,7 +422,7 @@ class _Composition:
                 factor *= 1.3
             return factor
 
-        hits = self.hits(10, allow, boost)
+        hits = self.hits(K_GENERAL, allow, boost)
         focus = self.known_focus()
         if not hits:
             return self.abstain("no_passages", self.t("De bronnen zeggen hier niets over.", "The sources do not say."))
@@ -432,12 +439,8 @@ class _Composition:
         if not q.english and unknown and len(unknown) / len(q.focus) > 0.5:
             return self.abstain("fact_not_in_sources", self.t(
                 "De bronnen zeggen hier niets over.", "The sources do not say."), [h.passage for h in hits[:3]])
-        scored = [(h, _matches(h.passage, focus)) for h in hits]
-        best = max((s for _, s in scored), default=0.0)
-        threshold = best * 0.5
-        support = [h.passage for h, s in scored[:2]]
-        support += [h.passage for h, s in scored[2:] if best > 0 and s >= threshold]
-        support = self.answer_units(support[:MAX_SUPPORT])
+        support = self.section_asked(hits, focus) or self.best_matching(hits, focus)
+        support = self.answer_units(support[:MAX_SECTION])
         wanted = q.wants or ("date" if q.wants_date_maybe else None)
         if wanted in FACT_PATTERNS:
             pattern = FACT_PATTERNS[wanted]
@@ -454,6 +457,34 @@ class _Composition:
             title = self.group_title(passage)
             groups.setdefault(title, []).append(passage)
         return self.render(list(groups.items()))
+
+    def best_matching(self, hits: Sequence[Hit], focus: Sequence[str]) -> list[Passage]:
+        """The hits that hold most of the question's focus, in rank order; the top two when none does.
+
+        A high rank without the question's words is a near miss (a bouwsteen boost, a similar
+        sentence); a passage with them, lower down, is the answer more often.
+        """
+        scored = [(h.passage, _matches(h.passage, focus)) for h in hits]
+        best = max((s for _, s in scored), default=0.0)
+        if best == 0:
+            return [p for p, _ in scored[:2]]
+        return [p for p, s in scored if s >= best * 0.5][:MAX_SUPPORT]
+
+    def section_asked(self, hits: Sequence[Hit], focus: Sequence[str]) -> list[Passage]:
+        """All of a section whose heading is what the question names ("wat moet het plan beschrijven
+        onder sturing en verantwoording?"), when one of the top hits sits in it."""
+        if not focus:
+            return []
+        for hit in hits[:3]:
+            section = hit.passage.section
+            if not section or hit.passage.kind == "footnote":
+                continue
+            heading = set(terms(section[-1]))
+            if all(f in heading or any(h.startswith(f) for h in heading if len(f) >= 5) for f in focus):
+                body = [p for p in self.lib.passages if p.document_id == hit.passage.document_id and p.section == section]
+                if len(body) <= MAX_SECTION:
+                    return body
+        return []
 
     def answer_units(self, passages: Sequence[Passage]) -> list[Passage]:
         """Complete what a passage opens: the list or sub-sections after a lead-in ending in ':',

@@ -61,6 +61,7 @@ class Domain:
         self.hoofdtaken = [Term(h["number"], h["title"], tuple(h["aliases"])) for h in data["hoofdtaak"]]
         self.phases = [Term(p["number"], p["title"], tuple(p["aliases"])) for p in data["phase"]]
         self.glossary: dict[str, list[str]] = data["glossary"]
+        self.core_terms: frozenset[str] = frozenset(data.get("core_terms", ()))
 
     @property
     def insurer_names(self) -> list[str]:

@@ -34,12 +34,12 @@ HANDREIKING_ONLY = re.compile(r"(?<![\w-])(?:handreiking|guidance|guideline|land
 
 WANTS = {
     # "kosten" alone is a topic ("hoe worden de kosten verdeeld"), not a request for an amount.
-    "money": re.compile(r"(?<![\w-])(?:maximale?\s+(?:budget|bedrag|vergoeding|financiering)|hoogte\s+van|euro|€|\w*bedrag\w*|hoeveel\s+(?:geld|kost\w*|krijg\w*|betaal\w*)|wat\s+kost\w*|hoe\s+(?:hoog|duur)|how\s+(?:much\s+(?:money|funding|does|do|will|is)|high|expensive)|vergoeding\s+per|per\s+inwoner|per\s+patiënt|amount\w*|salaris|\w*tarief|tarief\s+per)(?![\w-])"),
+    "money": re.compile(r"(?<![\w-])(?:maximale?\s+(?:budget|bedrag|vergoeding|financiering)|hoogte\s+van|euro|€|\w*bedrag\w*|hoeveel\s+(?:geld|kost\w*|krijg\w*|betaal\w*)|wat\s+kost\w*|hoe\s+(?:hoog|duur)|how\s+(?:much\s+(?:money|funding|does|do|will|is)|high|expensive)|vergoeding\s+per|per\s+inwoner|per\s+patiënt|amount\w*|salaris|\w*tarief|tarief\s+per|goedkoop\w*|premie\w*|prijs\w*|cheap\w*|price\w*|premium\w*)(?![\w-])"),
     "percent": re.compile(r"(?<![\w-])(?:\w*procent|\w*percentage|%|welk\s+deel|what\s+share|what\s+percentage)(?![\w-])"),
     # "wanneer"/"when" also asks for a condition ("wanneer wordt de financiering definitief?"),
     # so only these ask for a date for certain; see SOFT_DATE.
     "date": re.compile(r"(?<![\w-])(?:datum|(?:wat\s+is\s+de|welke|what\s+is\s+the|which)\s+deadline|op\s+welke\s+dag|voor\s+welke\s+datum|by\s+when|what\s+day|what\s+date|which\s+date|welke\s+dag)(?![\w-])"),
-    "contact": re.compile(r"(?<![\w-])(?:contactpersoon|contact\s*person|telefoon\w*|phone|e-?mail\w*|naam\s+van\s+de|wie\s+is\s+de|who\s+is\s+the|name\s+of\s+the|adres|address)(?![\w-])"),
+    "contact": re.compile(r"(?<![\w-])(?:contactpersoon|contact\s*person|telefoon\w*|phone|e-?mail\w*|naam\s+van\s+de|wie\s+is\s+de|who\s+is\s+the|name\s+of\s+the|adres|address|voorzitter\w*|who\s+(?:chairs|leads|heads|runs)|chair(?:man|person|s)?)(?![\w-])"),
     "count": re.compile(r"(?<![\w-])(?:hoeveel|how\s+many)(?![\w-])"),
 }
 SOFT_DATE = re.compile(r"(?<![\w-])(?:wanneer|when|uiterlijk|hoe\s+laat)(?![\w-])")
@@ -73,7 +73,8 @@ QUESTION_WORDS = {
     "uitleg", "explain", "houdt", "inhoud", "minimaal", "minimum", "tenminste", "ten", "minste", "least", "at",
     "beschrijven", "beschrijft", "describe", "describes", "bevatten", "bevat", "contain", "contains", "include",
     "opnemen", "opgenomen", "worden", "wordt", "staan", "daarover", "hierover", "daarvan", "precies", "wel",
-    "opzichte", "aanzien", "behoeve", "betreft", "respect", "regard",
+    "opzichte", "aanzien", "behoeve", "betreft", "respect", "regard", "volgens", "according", "onder", "binnen",
+    "ieder", "geval", "elk", "case", "any",
 }
 
 
@@ -102,6 +103,7 @@ class Query:
     handreiking_only: bool = False
     all_hoofdtaken: bool = False
     follow_up: bool = False
+    names_domain: bool = False
     insurer_option: str | None = None
 
     @property
@@ -111,7 +113,7 @@ class Query:
     @property
     def has_domain_signal(self) -> bool:
         return bool(self.insurers or self.unknown_insurers or self.bouwstenen or self.invalid_bouwstenen
-                    or self.hoofdtaken or self.phases or self.expansions)
+                    or self.hoofdtaken or self.phases or self.expansions or self.names_domain)
 
 
 def detect_language(text: str) -> str:
@@ -138,6 +140,7 @@ def parse(question: str, insurer: str | None = None) -> Query:
     query.hoofdtaken = list(dict.fromkeys(hoofdtaken or [int(t.key) for t, _ in domain.find("hoofdtaak", question)]))
     query.phases = list(dict.fromkeys([int(m.group(1)) for m in PHASE_REF.finditer(folded)] or [int(t.key) for t, _ in domain.find("phase", question)]))
     query.years = [int(y) for y in YEAR.findall(folded)]
+    query.names_domain = any(w in domain.core_terms for w in words(question))
     query.expansions = domain.expand(question)
     query.comparison = bool(COMPARISON.search(folded)) or (len(query.insurers) > 1 and " of " not in f" {folded} ")
     query.which_insurers = bool(WHICH_INSURERS.search(folded))
