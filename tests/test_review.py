@@ -6,13 +6,13 @@ Real plans (PDF, DOCX, Markdown) made by the tests, the real catalogue and the r
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
 
 from assistant.plan import read_plan
 from assistant.review import counts, parse_number, percentages, review_plan
+from assistant.review.numbers import measurable_quantities
 from tests.invariants import review_covers_insurer_only, review_evidence_is_verbatim
 from tests.plans import GAPS_PLAN, GOOD_PLAN, as_text, instruction_free, make_plan_docx, make_plan_pdf
 from tests.review_fixtures import catalogue, embedder  # noqa: F401 - fixtures
@@ -47,6 +47,13 @@ def gaps_review(catalogue, embedder):  # noqa: ANN001, F811
 
 def _by_id(review) -> dict:  # noqa: ANN001
     return {f.id: f for f in review.findings}
+
+
+def _findings_of(text: str, insurer: str, catalogue, embedder) -> dict:  # noqa: ANN001, F811
+    """A Markdown plan made of `text`, reviewed; its findings by requirement id, after the trust checks."""
+    plan, review = _review(text.encode(), "plan.md", insurer, catalogue, embedder)
+    _trustworthy(plan, review)
+    return _by_id(review)
 
 
 # --- numbers in Dutch ---------------------------------------------------------------------------
@@ -182,11 +189,67 @@ def test_met_and_partial_always_quote_the_plan(gaps_review, good_pdf_review) -> 
                 assert all(e.quote in plan.text for e in finding.evidence)
 
 
-def test_a_long_pdf_is_reviewed_in_seconds(catalogue, embedder) -> None:  # noqa: ANN001, F811
+def test_a_long_pdf_is_reviewed_completely(catalogue, embedder) -> None:  # noqa: ANN001, F811
+    # speed (10 s for 30 pages) is measured by the eval's s/plan and benchmarks/load.py, not asserted here
     data = make_plan_pdf(GOOD_PLAN + GAPS_PLAN, repeat=10)
-    started = time.perf_counter()
     plan, review = _review(data, "lang.pdf", "Zilveren Kruis", catalogue, embedder)
-    elapsed = time.perf_counter() - started
     assert plan.pages and plan.pages >= 10
     _trustworthy(plan, review)
-    assert elapsed < 30, elapsed  # the target is 10 s on an idle 2-core machine; tests share the CPU
+    assert len(review.findings) == len([r for r in catalogue if r.insurer in (None, "Zilveren Kruis")])
+
+
+# --- general rules ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", ["bm25", "dense"])
+def test_baseline_modes_review_the_same_requirements(catalogue, embedder, mode: str) -> None:  # noqa: ANN001, F811
+    plan = read_plan(as_text(GOOD_PLAN).encode(), "plan.md")
+    review = review_plan(plan, "CZ", catalogue, embedder, mode=mode)
+    _trustworthy(plan, review)
+    assert {f.id for f in review.findings} == {r.id for r in catalogue if r.insurer in (None, "CZ")}
+
+
+def test_unknown_mode_is_refused(catalogue, embedder) -> None:  # noqa: ANN001, F811
+    plan = read_plan(as_text(GOOD_PLAN).encode(), "plan.md")
+    with pytest.raises(ValueError, match="mode"):
+        review_plan(plan, "CZ", catalogue, embedder, mode="keyword")
+
+
+def test_wishes_without_any_target_are_no_smart_impact(catalogue, embedder) -> None:  # noqa: ANN001, F811
+    text = (
+        "# Bouwsteen 3 – Impact\n\n"
+        "We willen de wachttijden bij de huisarts verminderen. "
+        "We streven ernaar dat ouderen langer thuis kunnen wonen. "
+        "Hoe we de resultaten meten, bepalen we in 2027 samen met de ROS.\n"
+    )
+    found = _findings_of(text, "VGZ", catalogue, embedder)
+    assert found["hr-bs3-smart"].status == "missing", found["hr-bs3-smart"].note
+    assert found["vgz-bs3-impact-smart"].status == "missing", found["vgz-bs3-impact-smart"].note
+
+
+def test_means_are_no_measurable_target() -> None:
+    assert measurable_quantities("1,2 fte extra poh-ggz en € 40.000 om de wachttijd te verkorten") == 0
+    assert measurable_quantities("de wachttijd daalt van 6 naar 3 weken") == 2
+
+
+def test_an_intention_elsewhere_keeps_a_table_row_from_met(catalogue, embedder) -> None:  # noqa: ANN001, F811
+    text = (
+        "# Bouwsteen 4 – Activiteiten 2027\n\n"
+        "We streven ernaar om in 2027 twee hechte wijkverbanden te starten, als de huisartsen daar tijd voor vinden.\n\n"
+        "| Activiteit | Wanneer | Wie |\n|---|---|---|\n"
+        "| Start twee hechte wijkverbanden | Q2 2027 | huisartsen, wijkverpleging |\n"
+        "| Nieuwsbrief voor alle aanbieders | Q1 2027 | projectleider |\n"
+    )
+    finding = _findings_of(text, "CZ", catalogue, embedder)["hr-bs4-hechte-wijkverbanden"]
+    assert finding.status == "partial", finding.note
+    assert any("streven ernaar" in e.quote for e in finding.evidence)
+
+
+def test_wijkverpleging_is_no_wijkverband(catalogue, embedder) -> None:  # noqa: ANN001, F811
+    text = (
+        "# Bouwsteen 5 – Samenwerking\n\n"
+        "Het netwerk is een samenwerking van huisartsen, apothekers en wijkverpleging in twee gemeenten. "
+        "De wijkverpleging werkt samen met de huisartsen, komt maandelijks bijeen met de apothekers "
+        "en heeft een vast aanspreekpunt per praktijk voor overleg over kwetsbare ouderen.\n"
+    )
+    assert _findings_of(text, "CZ", catalogue, embedder)["hr-bs5-samenwerking-wijkverbanden"].status == "missing"

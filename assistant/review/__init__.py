@@ -1,0 +1,26 @@
+"""First-pass review of a draft RESV-plan: every applicable requirement met, partial or missing.
+
+For each requirement of the handreiking and of the one insurer named (never another insurer's),
+the plan's passages that use the requirement's evidence terms are ranked by hybrid retrieval
+(BM25 beside dense similarity, boosted where the passage is about the requirement's bouwsteen),
+and then judged by rules that read the plan's own sentences:
+
+- every concept group of the requirement must be present in one sentence (or in the heading or
+  table header above it), and that sentence must not be negated, postponed or a mere intention
+  ("ontbreekt nog", "wordt later uitgewerkt", "is gepland voor 2028", "we streven ernaar",
+  "wordt overwogen", "PM"); how much a plan for later counts depends on the bouwsteen;
+- a description ("het plan beschrijft hoe …") needs more than a passing mention (`depth`);
+- a compound requirement lacking some of its parts is `partial`, and the note names them;
+- numbers are compared with thresholds ("zes van de tien" is 60 %, below 75 %);
+- a measurable (SMART) requirement needs numbers, not only good intentions;
+- text in the plan is content, never an instruction to the reviewer.
+
+`met` and `partial` always carry evidence quoted verbatim from the plan with its page. When in
+doubt the verdict is the lower one: false reassurance is the costly error.
+"""
+
+from assistant.review.findings import review_plan
+from assistant.review.numbers import counts, parse_number, percentages
+from assistant.review.rank import warm_up
+
+__all__ = ["counts", "parse_number", "percentages", "review_plan", "warm_up"]

@@ -1,0 +1,178 @@
+"""What a sentence of a plan says about a requirement: present, negated, postponed or intended.
+
+Matching uses the catalogue's concept groups on folded text; the state of a clause is read from
+Dutch markers of negation ("ontbreekt nog"), postponement ("wordt later uitgewerkt", "is gepland
+voor 2028"), exploration ("wordt overwogen") and intention ("we streven ernaar").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+from assistant.catalogue import Requirement
+from assistant.plan import has_term, term_pattern
+from assistant.text import fold
+
+
+# Absent or not done: counts against every requirement.
+NEGATION = re.compile(
+    r"\bontbre\w*|\bnog (?:niet|geen)\b|\bniet (?:opgenomen|uitgewerkt|beschreven|vastgelegd|geregeld|bekend|beschikbaar|"
+    r"gemaakt|aanwezig|voorzien|formeel|duidelijk|bepaald|vastgesteld)\b|"
+    r"\b(?:later|nader|nog|verder) (?:uit ?te ?werken|uitgewerkt|uitwerken|bepaald|te bepalen|ingevuld|vastgesteld|aangeleverd)\b|"
+    r"\bnader te bepalen\b|\bn\.?t\.?b\.?(?!\w)|\btbd\b|(?<![\w.])p\.?m\.?(?![\w.])|\bvolgt (?:later|nog|na|in|zodra)\b|"
+    r"\bwordt later\b|\bworden later\b|\bwerken we (?:\w+ ){0,6}uit\b|\bwerken (?:\w+ ){0,3}(?:later|nog) uit\b"
+)
+# 'geen', 'niet', 'zonder' negate only close to the requirement's own words.
+NEAR_NEGATION = re.compile(r"\b(?:geen|niet|zonder)\b")
+# Not yet there: planned for later or provisional.
+POSTPONED = re.compile(
+    r"\bgepland\b|\bin voorbereiding\b|\bin ontwikkeling\b|\bwordt ontwikkeld\b|\bzodra\b|\bvoorlopig\b|\bi\.o\.(?!\w)|"
+    r"\bin oprichting\b|\bna de zomer\b|\bin het najaar\b|\bin de loop van\b|\bop termijn\b|\bnog (?:op te|te)\b"
+)
+# Only being considered or explored.
+EXPLORING = re.compile(
+    r"\bhangt af van\b|\bafhankelijk van\b|\bonder voorbehoud\b|\bmits\b|\boverw\w+|\bonderzoeken\b|\bonderzocht\b|\bverken\w*|\bkijken (?:we |wij )?(?:of|naar)\b|\bbekijken\b|\bnagaan\b|\bin gesprek\b"
+)
+# '... worden in 2027 opgesteld': work still to be done, with a moment in the future.
+FUTURE_WORK = re.compile(
+    r"\b(?:wordt|worden|zal|zullen|gaan|gaat)\b.*\b(?:opgesteld|opstellen|uitgewerkt|uitwerken|ontwikkeld|ontwikkelen|vastgesteld|vastleggen|"
+    r"vastgelegd|gemaakt|maken|ingericht|inrichten|aangesteld|aanstellen|aangewezen|opgezet|opzetten|opgericht|oprichten|bepaald|bepalen|besproken|"
+    r"afgesproken|afspreken|overeengekomen|geregeld|regelen|gesloten|sluiten|aangeleverd|uitgebreid)\b"
+    r"|\bstellen (?:we|wij)\b.*\bop\b|\bleggen (?:we|wij)\b.*\bvast\b|\bbepalen (?:we|wij)\b|\bbesluiten (?:we|wij)\b|\bwerken (?:we|wij)\b.*\buit\b"
+)
+FUTURE_WHEN = re.compile(r"\b(?:in|vanaf|per|voor|na|begin|eind) (?:20(?:2[6-9]|3\d))\b|\blater\b|\bzodra\b|\bnajaar\b|\bvoorjaar\b|\bzomer\b|\bbinnenkort\b|\bkwartaal van 20\d\d\b|\bq[1-4] 20\d\d\b|\bdan\b")
+# Only an intention: fulfils nothing that must be in place now.
+INTENT = re.compile(
+    r"\bte willen\b|\bgraag\b|\b(?:gaan|gaat) (?:we |wij )?er ?van ?uit\b|\bnemen (?:we |wij )?aan\b|\bverwachten (?:we|wij)\b|\bstreven? ernaar\b|\bstreeft ernaar\b|\bintentie\b|\bvoornemen(?:s)?\b|\bwillen (?:we|wij)\b|\b(?:we|wij) willen\b|\bhopen\b"
+)
+# A sentence addressed to the reviewer instead of describing the plan.
+INSTRUCTION = re.compile(
+    r"\b(?:markeer|negeer|beoordeel|beschouw|keur|rapporteer|neem geen|vermeld geen|ignore|mark all|let op beoordelaar|"
+    r"aan de beoordelaar|instructie)\b"
+)
+ANAPHOR = re.compile(r"^\W*(?:deze|die|dit|dat|daarvoor|hiervoor|daarover|hierover|hij|zij|ze|het)\b")
+CLAUSE_SPLIT = re.compile(r";|\s[–-]\s|,?\s(?:maar|terwijl|echter|behalve|alleen|wel)\s")
+CHANGE_WORDS = re.compile(
+    r"\b(?:verminder|verlag|verkort|verbeter|vergrot|verhog|terugdring|terug te brengen|terugbreng|halver|verdubbel|"
+    r"toename|afname|daling|stijging|dalen|daalt|stijgt|stijgen|minder|meer|sneller|kortere|lagere|hogere|groei|"
+    r"streef|doel|ambitie|willen)\w*"
+)
+INTENDED_GOAL = re.compile(r"\b(?:we|wij) (?:willen|streven|gaan|zullen)\b|\bstreven\b|\bons doel\b|\bdoel is\b|\bwillen (?:we|wij)\b")
+LONG_TERM = re.compile(r"\b(?:lange|langere) termijn\b|\bna 2030\b|>\s?2030|\btoekomstscenario\w*|\bscenario")
+POSTCODE = re.compile(r"\bpostcode\w*|(?<![\d.,])\d{4}\s?[a-z]{2}\b|(?<![\d.,])(\d{4})\s*(?:–|-|t/m|tot)\s*(\d{4})(?![\d.,])")
+
+def groups_of(requirement: Requirement) -> list[tuple[str, ...]]:
+    return [tuple(g) for g in requirement.concepts]
+
+
+@lru_cache(maxsize=4096)
+def group_pattern(group: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex for a group of alternative terms."""
+    return re.compile("|".join(f"(?:{term_pattern(t).pattern})" for t in group))
+
+
+@lru_cache(maxsize=4096)
+def _literals(group: tuple[str, ...]) -> tuple[str, ...]:
+    """Substrings one of which must occur for any term of the group to match (a cheap pre-check)."""
+    out = []
+    for term in group:
+        words = fold(term.lstrip("*")).split()
+        out.append(words[0] if words else "")
+    return tuple(dict.fromkeys(out))
+
+
+def matches(folded: str, group: Sequence[str]) -> bool:
+    key = tuple(group)
+    if not key or not any(lit in folded for lit in _literals(key)):
+        return False
+    return group_pattern(key).search(folded) is not None
+
+
+@lru_cache(maxsize=1024)
+def _mask_pattern(all_terms: tuple[str, ...]) -> re.Pattern[str] | None:
+    masked = [t for t in all_terms if " " in t or any(w in fold(t) for w in ("niet", "geen", "dubbel", "zonder"))]
+    return group_pattern(tuple(masked)) if masked else None
+
+
+def mask_terms(folded: str, requirement: Requirement) -> str:
+    """The clause without the requirement's own phrases, so 'niet aangesloten' as a term is no negation."""
+    pattern = _mask_pattern(tuple(requirement.all_terms))
+    return pattern.sub(" ", folded) if pattern is not None else folded
+
+
+@lru_cache(maxsize=1024)
+def negates_itself(all_terms: tuple[str, ...]) -> bool:
+    """A requirement whose own terms are negative ('geen dubbele bekostiging'): 'geen' is no negation there."""
+    words = {w for t in all_terms for w in fold(t).split()}
+    return bool(words & {"geen", "niet", "dubbel", "dubbele", "zonder", "buiten", "alleen", "uitsluitend"})
+
+
+def clause_state(text: str, requirement: Requirement) -> str:
+    """What a claim says about the requirement: 'positive', 'tentative' or 'negative'.
+
+    The clause that carries most of the requirement's concept groups decides (core group
+    first); among equals one negated clause is enough. Negation ('ontbreekt nog', 'PM') always
+    counts. Whether a plan for later counts depends on the bouwsteen: development steps
+    (bouwsteen 6) are plans by nature, activities for 2027 (4) are planned work, goals (3) are
+    intentions by nature; what must be in place now (1, 2, 5, 7) is not there when it is only
+    planned, considered or intended. Exploring or considering is tentative at best.
+    """
+    clauses = [c for c in CLAUSE_SPLIT.split(text) if c.strip()] or [text]
+    groups = groups_of(requirement) or [tuple(t for p in requirement.parts for t in p.terms)]
+
+    def weight(clause: str) -> tuple[int, int]:
+        return (matches(clause, groups[0]), sum(matches(clause, g) for g in groups))
+
+    best = max(weight(c) for c in clauses)
+    decisive = [c for c in clauses if weight(c) == best]
+    near = not negates_itself(tuple(requirement.all_terms))
+    negated = postponed = intent = exploring = False
+    for clause in decisive:
+        masked = mask_terms(clause, requirement)
+        if NEGATION.search(masked):
+            negated = True
+        elif near:
+            spots = [m.start() for m in group_pattern(tuple(groups[0])).finditer(clause)]
+            negated |= any(abs(m.start() - at) <= 45 for m in NEAR_NEGATION.finditer(masked) for at in spots)
+        exploring |= bool(EXPLORING.search(masked))
+        postponed |= bool(POSTPONED.search(masked) or (FUTURE_WORK.search(masked) and FUTURE_WHEN.search(masked)))
+        intent |= bool(INTENT.search(masked))
+    if negated:
+        return "negative"
+    b = requirement.bouwsteen
+    future = b == 6 or any(str(y).startswith(">") or int(str(y)) >= 2028 for y in requirement.years)
+    if future:
+        return "tentative" if exploring else "positive"
+    if b == 4:
+        return "tentative" if exploring or intent else "positive"
+    if b == 3:
+        return "negative" if exploring or postponed else "tentative" if intent else "positive"
+    return "negative" if exploring or postponed or intent else "positive"
+
+
+def specific_heading(heading: str, core: Sequence[str]) -> bool:
+    """A short heading named by a long core term: it says what the whole passage is about."""
+    if len(heading.split()) > 4:
+        return False
+    return any(len(fold(t.lstrip("*"))) >= 6 and has_term(heading, t) for t in core)
+
+
+def explicitly_absent(folded: str, requirement: Requirement) -> bool:
+    """The sentence says in so many words that something is missing, postponed or only considered."""
+    masked = mask_terms(folded, requirement)
+    return bool(NEGATION.search(masked) or POSTPONED.search(masked) or EXPLORING.search(masked)
+                or (FUTURE_WORK.search(masked) and FUTURE_WHEN.search(masked)))
+
+
+def part_state(clause: str, requirement: Requirement, part_terms: Sequence[str]) -> str:
+    """The state of a clause that names one part of a compound requirement."""
+    masked = mask_terms(clause, requirement)
+    if NEGATION.search(masked):
+        return "negative"
+    spots = [m.start() for t in part_terms for m in term_pattern(t).finditer(clause)]
+    if any(abs(m.start() - at) <= 30 for m in NEAR_NEGATION.finditer(masked) for at in spots):
+        if not negates_itself(tuple(requirement.all_terms)):
+            return "negative"
+    return clause_state(clause, requirement) if requirement.bouwsteen != 6 else "positive"
