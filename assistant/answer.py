@@ -8,21 +8,23 @@ is the offline extractive one.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Protocol
 
-from assistant.domain import get_domain
+from assistant.domain import Term, get_domain
 from assistant.ingest.corpus import footnote_number, has_footnote_mark
 from assistant.ingest.segment import LIST_MARKER
 from assistant.lexicon import Lexicon
 from assistant.models import Answer, Citation, Document, Passage
 from assistant.retrieve import Hit, HybridRetriever
-from assistant.text import collapse, sentence_spans, stem, terms, words
+from assistant.text import collapse, fold, loose, sentence_spans, stem, terms, words
 from assistant.understand import FACT_PATTERNS, Query
 
 MAX_SUPPORT = 6
 MAX_LIST = 10
+PHASE_HEADING = re.compile(r"\s*(?:fase|phase)\s*(\d)")
 K_GENERAL = 12
 MAX_SECTION = 12
 # "Escalatieladder: Het RESV-plan bevat …": a labelled item starts a new point, not a sub-item.
@@ -97,13 +99,26 @@ def body_span(passage: Passage) -> tuple[int, int]:
     return passage.start + offset, passage.end
 
 
-def _matches(passage: Passage, focus: Sequence[str]) -> float:
-    """Share of the focus stems found in the passage (prefix match keeps Dutch compounds)."""
+def _matches(passage: Passage, focus: Sequence[str], weights: Mapping[str, float] | None = None,
+             parts: Mapping[str, Sequence[str]] | None = None) -> float:
+    """Share of the focus stems found in the passage, optionally weighted (idf).
+
+    Prefix match keeps Dutch compounds and inflections; a compound the passage spells apart
+    ("knelpuntenanalyse" / "analyse van knelpunten") counts when all its parts are there.
+    """
     if not focus:
         return 0.0
-    have = set(terms(" ".join([passage.text, passage.lead_in or ""])))
-    found = sum(1 for f in focus if f in have or (len(f) >= 5 and any(t.startswith(f) for t in have)))
-    return found / len(focus)
+    have = {loose(t) for t in terms(" ".join([passage.text, passage.lead_in or ""]))}
+
+    def present(term: str) -> bool:
+        key = loose(term)
+        return key in have or (len(key) >= 5 and any(t.startswith(key) for t in have))
+
+    def weight(f: str) -> float:
+        return weights.get(f, 1.0) if weights else 1.0
+
+    found = sum(weight(f) for f in focus if present(f) or (parts and parts.get(f) and all(present(p) for p in parts[f])))
+    return found / sum(weight(f) for f in focus)
 
 
 class GroundedComposer:
@@ -139,9 +154,25 @@ class _Composition:
             return True
         return any(self.lib.lexicon.knows(w) for w in words(self.q.text) if stem(w) == focus_stem)
 
+    def focus_parts(self) -> dict[str, list[str]]:
+        """Focus stems of compounds the corpus only has apart, with the stems of their parts."""
+        out = {}
+        for word in words(self.q.text):
+            key = stem(word)
+            if key in self.q.focus and key not in self.vocabulary and (parts := self.lib.lexicon.parts(word)):
+                out[key] = [stem(p) for p in parts]
+        return out
+
     def in_domain(self) -> bool:
         """The question names something of the domain, or most of its words occur in the sources."""
-        return self.q.has_domain_signal or bool(self.q.focus) and len(self.known_focus()) / len(self.q.focus) >= MIN_COVERAGE
+        known = self.known_focus()
+        if self.q.has_domain_signal or any(f in self.heading_terms for f in known):
+            return True  # the sources' own headings name the domain's topics
+        return bool(self.q.focus) and len(known) / len(self.q.focus) >= MIN_COVERAGE
+
+    @cached_property
+    def heading_terms(self) -> set[str]:
+        return {t for p in self.lib.passages for title in p.section for t in terms(title)}
 
     def target_unknown(self) -> bool:
         """The thing the question asks for ("welke boete") does not occur in the sources."""
@@ -208,17 +239,20 @@ class _Composition:
                 parts = [passage]
                 while nxt := next((p for p in ordered if p.continues == parts[-1].id), None):
                     parts.append(nxt)
-                lines.append("- " + " ".join(self._claim_text(p, citations) for p in parts))
+                lines.append("- " + self._claim_text(parts, citations))
         lines.extend(notes)
         return Answer(question=self.q.question, answer="\n".join(lines).strip(), abstained=False, citations=citations.items)
 
-    def _claim_text(self, passage: Passage, citations: _Citations) -> str:
-        start, end = body_span(passage)
-        text = self.lib.documents[passage.document_id].text
+    def _claim_text(self, parts: Sequence[Passage], citations: _Citations) -> str:
+        """Sentences of a passage and its continuations, each with its [n]. A sentence broken over
+        two passages is quoted in two pieces: a citation never leaves its passage."""
+        text = self.lib.documents[parts[0].document_id].text
         pieces = []
-        for s, e in sentence_spans(text[start:end], offset=start):
-            n = citations.cite(Claim(passage, s, e))
-            pieces.append(f"{collapse(text[s:e])} [{n}]")
+        for passage in parts:
+            start, end = body_span(passage)
+            for s, e in sentence_spans(text[start:end], offset=start):
+                n = citations.cite(Claim(passage, s, e))
+                pieces.append(f"{collapse(text[s:e])} [{n}]")
         return " ".join(pieces)
 
     def cell_title(self, insurer: str, bouwsteen: int) -> str:
@@ -306,7 +340,30 @@ class _Composition:
                 return self.cells(topics)
         if q.bouwstenen and not q.insurers and not self.known_focus_beyond_bouwsteen():
             return self.bouwsteen_only()
+        if q.phases and not q.insurers and not q.bouwstenen and not q.wants and not self.known_focus_beyond_structure():
+            outline = self.phase_outline()
+            if outline:
+                return outline
         return self.general()
+
+    def known_focus_beyond_structure(self) -> list[str]:
+        """Known focus that is not only the name of a bouwsteen or phase."""
+        return [f for f in self.known_focus_beyond_bouwsteen() if not _names_term(f, self.domain.phases)]
+
+    def phase_outline(self) -> Answer | None:
+        """What a phase holds: its own text, then each of its parts (sub-sections) by heading."""
+        groups: list[tuple[str, list[Passage]]] = []
+        for number in self.q.phases:
+            inside = [p for p in self.lib.passages if p.section and p.kind != "footnote"
+                      and (m := PHASE_HEADING.match(fold(p.section[0]))) and int(m.group(1)) == number]
+            if not inside:
+                continue
+            heading = inside[0].section[0]
+            groups.append((heading, [p for p in inside if len(p.section) == 1][:MAX_SUPPORT]))
+            for section in dict.fromkeys(p.section[:2] for p in inside if len(p.section) > 1):
+                first = next(p for p in inside if p.section[:2] == section)
+                groups.append((f"{heading} > {section[1]}", [first]))
+        return self.render(groups) if groups else None
 
     def known_focus_beyond_bouwsteen(self) -> list[str]:
         return [f for f in self.known_focus() if not q_is_bouwsteen_word(f)]
@@ -464,23 +521,28 @@ class _Composition:
         A high rank without the question's words is a near miss (a bouwsteen boost, a similar
         sentence); a passage with them, lower down, is the answer more often.
         """
-        scored = [(h.passage, _matches(h.passage, focus)) for h in hits]
+        top_idf = max(self.vocabulary.values(), default=1.0)
+        weights = {f: self.vocabulary.get(f, top_idf) for f in focus}
+        scored = [(h.passage, _matches(h.passage, focus, weights, self.focus_parts())) for h in hits]
         best = max((s for _, s in scored), default=0.0)
         if best == 0:
             return [p for p, _ in scored[:2]]
-        return [p for p, s in scored if s >= best * 0.5][:MAX_SUPPORT]
+        kept = [(n, p, s) for n, (p, s) in enumerate(scored) if s >= best * 0.5]
+        kept.sort(key=lambda item: (-item[2], item[0]))
+        return [p for _, p, _ in kept[:MAX_SUPPORT]]
 
     def section_asked(self, hits: Sequence[Hit], focus: Sequence[str]) -> list[Passage]:
         """All of a section whose heading is what the question names ("wat moet het plan beschrijven
         onder sturing en verantwoording?"), when one of the top hits sits in it."""
         if not focus:
             return []
-        for hit in hits[:3]:
+        for hit in hits[:2]:
             section = hit.passage.section
             if not section or hit.passage.kind == "footnote":
                 continue
             heading = set(terms(section[-1]))
-            if all(f in heading or any(h.startswith(f) for h in heading if len(f) >= 5) for f in focus):
+            named = [h for h in heading if any(h == f or (len(f) >= 5 and h.startswith(f)) for f in focus)]
+            if all(any(h == f or (len(f) >= 5 and h.startswith(f)) for h in heading) for f in focus) and len(named) >= 0.75 * len(heading):
                 body = [p for p in self.lib.passages if p.document_id == hit.passage.document_id and p.section == section]
                 if len(body) <= MAX_SECTION:
                     return body
@@ -504,6 +566,12 @@ class _Composition:
         body = collapse(self.lib.documents[lead.document_id].text[slice(*body_span(lead))])
         items = [p for p in after if p.lead_in and collapse(p.lead_in) == body]
         if items:
+            # The list goes on past an interruption (a footnote, a page break) that lost its lead-in.
+            rest = [p for p in after if p.start > items[-1].start and p.kind != "footnote"]
+            for passage in rest:
+                if passage.kind != "list_item" or passage.section != lead.section or (passage.lead_in and collapse(passage.lead_in) != body):
+                    break
+                items.append(passage)
             return items[:MAX_LIST]
         out: list[Passage] = []
         children: set[tuple[str, ...]] = set()
@@ -543,16 +611,17 @@ class _Composition:
 
 
 def _stem_match(term: str, subject: Sequence[str]) -> bool:
-    return any(term == s or (len(s) >= 4 and term.startswith(s)) or (len(term) >= 4 and s.startswith(term)) for s in subject)
+    term = loose(term)
+    return any(term == s or (len(s) >= 4 and term.startswith(s)) or (len(term) >= 4 and s.startswith(term)) for s in map(loose, subject))
 
 
 def q_is_bouwsteen_word(stem_: str) -> bool:
     """True for stems of words that only name a bouwsteen (they are no topic of their own)."""
-    domain = get_domain()
-    for term in domain.bouwstenen:
-        if any(stem_ in terms(alias) for alias in term.aliases + (term.title,)):
-            return True
-    return False
+    return _names_term(stem_, get_domain().bouwstenen)
+
+
+def _names_term(stem_: str, named: Iterable[Term]) -> bool:
+    return any(stem_ in terms(alias) for term in named for alias in term.aliases + (term.title,))
 
 
 _WANT_NL = {"money": "bedrag", "percent": "percentage", "date": "datum", "contact": "contactgegevens", "count": "aantal"}

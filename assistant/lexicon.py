@@ -64,6 +64,18 @@ class Lexicon:
                 return True
         return False
 
+    def parts(self, word: str) -> list[str]:
+        """The corpus words `word` is glued from ("knelpuntenanalyse" -> knelpunten, analyse); [] if none."""
+        for cut in range(MIN_PART, len(word) - MIN_PART + 1):
+            head = word[:cut]
+            if head not in self.words:
+                continue
+            for link in LINKS:
+                rest = word[cut + len(link):]
+                if word[cut:].startswith(link) and len(rest) >= MIN_PART and self._plain(rest):
+                    return [head, rest]
+        return []
+
     def _compound(self, word: str, depth: int = 0) -> bool:
         if depth > 2:
             return False

@@ -62,6 +62,16 @@ def terms(text: str) -> list[str]:
     return [stemmer.stemWord(w) for w in words(text) if w not in STOPWORDS]
 
 
+_DOUBLE_VOWEL = re.compile(r"([aeiou])\1")
+
+
+def loose(term: str) -> str:
+    """A comparison key for stems that Dutch spelling keeps apart: "beoordeelt" and "beoordel"
+    (vowel doubling), "afgerond" and "afgerond-e" (final d/t)."""
+    key = _DOUBLE_VOWEL.sub(r"\1", term)
+    return key[:-1] if len(key) > 4 and key[-1] in "dt" else key
+
+
 def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
     """Spans of the sentences in `text`, shifted by `offset`; abbreviations do not end a sentence."""
     spans: list[tuple[int, int]] = []

@@ -18,6 +18,9 @@ from assistant.text import STOPWORDS, fold, stem, words
 HOOFDTAAK_REF = re.compile(r"(?<![\w-])(?:hoofdtaak|hoofdtaken|main\s+tasks?|core\s+tasks?|ht)\s*" + NUMBER_PATTERN)
 ALL_HOOFDTAKEN = re.compile(r"(?<![\w-])(?:hoofdtaken|main\s+tasks|core\s+tasks)(?![\w-])")
 PHASE_REF = re.compile(r"(?<![\w-])(?:fase|phase)\s*(\d)")
+ORDINALS = {"eerste": 1, "first": 1, "tweede": 2, "second": 2, "derde": 3, "third": 3, "vierde": 4, "fourth": 4,
+            "vijfde": 5, "fifth": 5, "zesde": 6, "sixth": 6, "zevende": 7, "seventh": 7}
+ORDINAL = re.compile(r"(?<![\w-])(?:de|het|the)\s+(" + "|".join(ORDINALS) + r")(?![\w-])")
 YEAR = re.compile(r"(?<!\d)(20[2-3]\d)(?!\d)")
 
 ENGLISH_MARKERS = {"what", "which", "does", "do", "the", "is", "are", "for", "require", "requires", "how", "when",
@@ -74,7 +77,8 @@ QUESTION_WORDS = {
     "beschrijven", "beschrijft", "describe", "describes", "bevatten", "bevat", "contain", "contains", "include",
     "opnemen", "opgenomen", "worden", "wordt", "staan", "daarover", "hierover", "daarvan", "precies", "wel",
     "opzichte", "aanzien", "behoeve", "betreft", "respect", "regard", "volgens", "according", "onder", "binnen",
-    "ieder", "geval", "elk", "case", "any",
+    "ieder", "geval", "elk", "case", "any", "gebeurt", "gebeuren", "happens", "happen", "valt", "vallen", "falls",
+    "fall", "in", "doen", "doet", "lang", "duurt", "duren", "long", "last", "lasts", "take", "takes",
 }
 
 
@@ -187,7 +191,7 @@ def is_follow_up(question: str, query: Query) -> bool:
     """Elliptic ("En voor VGZ?"), anaphoric ("Wat zegt de handreiking daarover?") or only names."""
     folded = fold(question).strip()
     content = [w for w in words(question) if w not in STOPWORDS]
-    if FOLLOW_UP_START.match(folded):
+    if FOLLOW_UP_START.match(folded) or ORDINAL.search(folded):
         return True
     if ANAPHORA.search(folded) and len(content) <= 8:
         return True
@@ -202,6 +206,17 @@ def understand(question: str, history: Sequence[ChatTurn] = (), insurer: str | N
         return query
     before = understand(previous[-1], [ChatTurn(role="user", content=q) for q in previous[:-1]], insurer)
     merged = replace(query, follow_up=True)
+    ordinal = ORDINAL.search(fold(question))
+    if ordinal and not (query.bouwstenen or query.hoofdtaken or query.phases):
+        # "Wat valt onder de vijfde?" after a question about the hoofdtaken: the fifth of those.
+        n = ORDINALS[ordinal.group(1)]
+        if before.all_hoofdtaken or before.hoofdtaken:
+            query = replace(query, hoofdtaken=[n])
+        elif before.bouwstenen:
+            query = replace(query, bouwstenen=[n])
+        elif before.phases:
+            query = replace(query, phases=[n])
+        merged = replace(query, follow_up=True)
     if not query.bouwstenen and not query.invalid_bouwstenen and not query.hoofdtaken and not query.phases:
         merged.bouwstenen, merged.invalid_bouwstenen = before.bouwstenen, before.invalid_bouwstenen
         merged.hoofdtaken, merged.phases = before.hoofdtaken, before.phases

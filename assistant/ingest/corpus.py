@@ -280,9 +280,14 @@ def _repair_continuations(nodes: list[_Node]) -> None:
     """
     for i, node in enumerate(nodes):
         body = node.block.body
-        if node.block.kind == "heading" or node.kind == "footnote" or not body or not body[0].islower():
+        if node.block.kind == "heading" or node.kind == "footnote" or not body:
             continue
-        head = _find_head(nodes, i)
+        if body[0].isdigit() and node.block.kind == "paragraph" and i and _ends_mid_sentence(nodes[i - 1].block.text):
+            head = i - 1  # "… voor 2028 en" / "2029. Daarbij …": a number broken onto the next line
+        elif not body[0].islower():
+            continue
+        else:
+            head = _find_head(nodes, i)
         if head is None:
             continue
         node.continues = head
@@ -293,6 +298,12 @@ def _repair_continuations(nodes: list[_Node]) -> None:
                 j += 1
         else:
             node.section, node.bouwsteen = nodes[head].section, nodes[head].bouwsteen
+
+
+def _ends_mid_sentence(text: str) -> bool:
+    """The text stops on a lowercase word, as a sentence cut by a line or page break does."""
+    last = text.rstrip().split()[-1:] if text.strip() else []
+    return bool(last) and last[0].isalpha() and last[0].islower()
 
 
 def _find_head(nodes: list[_Node], i: int) -> int | None:
