@@ -506,7 +506,7 @@ class _Composition:
                 pattern.search(t) and (not subject or any(_stem_match(w, subject) for w in terms(t))) for t in self.sentences([h.passage]))][:2]
         if q.wants and not self.has_wanted_fact(support):
             return self.abstain("fact_not_in_sources", self.t(
-                "De bronnen noemen geen " + _WANT_NL[q.wants] + " die deze vraag beantwoordt.",
+                f"De bronnen noemen geen {_WANT_NL[q.wants]} {_WHICH_NL[q.wants]} deze vraag beantwoordt.",
                 "The sources name no " + _WANT_EN[q.wants] + " that answers this question."), support)
         ordered = sorted(support, key=lambda p: (p.insurer is not None, p.document_id, p.start))
         groups: dict[str, list[Passage]] = {}
@@ -625,4 +625,5 @@ def _names_term(stem_: str, named: Iterable[Term]) -> bool:
 
 
 _WANT_NL = {"money": "bedrag", "percent": "percentage", "date": "datum", "contact": "contactgegevens", "count": "aantal"}
+_WHICH_NL = {"money": "dat", "percent": "dat", "date": "die", "contact": "die", "count": "dat"}  # het bedrag, de datum
 _WANT_EN = {"money": "amount", "percent": "percentage", "date": "date", "contact": "contact details", "count": "number"}

@@ -8,7 +8,7 @@ import pytest
 from assistant.errors import InvalidQuestionError, UnknownInsurerError
 from assistant.models import ChatTurn
 from assistant.settings import PROJECT_ROOT
-from tests.invariants import trustworthy_answer
+from tests.invariants import abstention_cites_nothing, trustworthy_answer
 
 SCHEMA = PROJECT_ROOT.parent / "shared" / "contract" / "answer.schema.json"
 
@@ -106,3 +106,37 @@ def test_bad_questions_are_refused(assistant, question, match):
 def test_unknown_insurer_option_is_refused(assistant):
     with pytest.raises(UnknownInsurerError, match="Kies uit"):
         assistant.ask("Wat eist bouwsteen 4?", insurer="DSW")
+
+
+def test_lead_in_brings_the_list_it_opens(assistant):
+    answer = assistant.ask("Wat moet er in het plan staan als er een kassier is?")
+    trustworthy_answer(answer, assistant)
+    by_id = {p.id: p for p in assistant.library.passages}
+    cited = [by_id[c.passage_id] for c in answer.citations]
+    leads = [p for p in cited if p.text.rstrip().endswith(":")]
+    assert leads, answer.answer
+    for lead in leads:  # a lead-in is never cited without what follows it
+        assert any(p.start > lead.start and p.section == lead.section for p in cited if p is not lead), answer.answer
+
+
+def test_footnote_follows_the_passage_with_its_mark(assistant):
+    answer = assistant.ask("Waarom is afbakening op postcodeniveau nodig?")
+    trustworthy_answer(answer, assistant)
+    by_id = {p.id: p for p in assistant.library.passages}
+    kinds = [by_id[c.passage_id].kind for c in answer.citations]
+    assert "footnote" in kinds, answer.answer
+
+
+@pytest.mark.parametrize("question", ["Welke subsidie krijgt een RESV?", "Hoeveel gemeenten moeten meedoen?"])
+def test_asked_for_thing_absent_from_the_sources_abstains(assistant, question):
+    answer = assistant.ask(question)
+    abstention_cites_nothing(answer)
+    assert answer.reason == "fact_not_in_sources"
+
+
+def test_ordinal_follow_up_picks_from_the_previous_list(assistant):
+    history = [ChatTurn(role="user", content="Welke hoofdtaken heeft een RESV?"), ChatTurn(role="assistant", content="…")]
+    answer = assistant.ask("En de derde?", history=history)
+    trustworthy_answer(answer, assistant)
+    by_id = {p.id: p for p in assistant.library.passages}
+    assert {by_id[c.passage_id].hoofdtaak for c in answer.citations} == {3}
