@@ -5,9 +5,12 @@ Both backends run from files inside installed packages: nothing is fetched from 
 
 from __future__ import annotations
 
+import hashlib
 import os
+import zipfile
 from collections.abc import Sequence
 from functools import lru_cache
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -85,3 +88,42 @@ class SentenceTransformerEmbedder:
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         self.warm_up()
         return self._model.encode(list(texts), normalize_embeddings=True, convert_to_numpy=True, batch_size=32).astype(np.float32)
+
+
+class DiskCachedEmbedder:
+    """An embedder whose passage vectors are kept on disk by text, per embedder.
+
+    Texts that recur across runs (the requirement catalogue) are embedded once, not at every
+    start. The file is rewritten atomically; a damaged file is ignored and rebuilt.
+    """
+
+    def __init__(self, inner: Embedder, directory: Path) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.path = directory / (hashlib.sha1(inner.name.encode()).hexdigest()[:12] + ".npz")
+
+    def warm_up(self) -> None:
+        self.inner.warm_up()
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.inner.embed_query(text)
+
+    def _load(self) -> dict[str, np.ndarray]:
+        try:
+            with np.load(self.path) as stored:
+                return {key: stored[key] for key in stored.files}
+        except (OSError, ValueError, zipfile.BadZipFile):
+            return {}
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        cache = self._load()
+        keys = [hashlib.sha1(t.encode()).hexdigest() for t in texts]
+        todo = [i for i, key in enumerate(keys) if key not in cache]
+        if todo:
+            for i, vector in zip(todo, self.inner.embed_passages([texts[i] for i in todo]), strict=True):
+                cache[keys[i]] = np.asarray(vector, dtype=np.float32)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            partial = self.path.with_suffix(".tmp.npz")
+            np.savez(partial, **cache)
+            os.replace(partial, self.path)
+        return np.stack([cache[key] for key in keys]) if keys else np.zeros((0, 0), dtype=np.float32)

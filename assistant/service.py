@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from assistant.answer import body_span, to_citation
 from assistant.domain import get_domain
+from assistant.embed import DiskCachedEmbedder
 from assistant.errors import BadInputError, InvalidQuestionError, ResvError, UnknownInsurerError
 from assistant.index import BuildReport, IndexData, IndexManager, Progress
 from assistant.lexicon import Lexicon
@@ -76,6 +77,7 @@ class Assistant:
         self.composer = make_composer(self.settings)
         self._library: Library | None = None
         self._lock = threading.Lock()
+        self._review_warm_up: threading.Thread | None = None
 
     @property
     def index(self) -> IndexManager:
@@ -105,7 +107,10 @@ class Assistant:
                 manager.build(self.settings.corpus_dir, progress)
             data = manager.load()
             self.embedder.warm_up()
-            self._warm_up_review()
+            # The catalogue's vectors (~3 s) are only needed by reviews: embed them beside
+            # serving questions instead of before, so the service is ready sooner.
+            self._review_warm_up = threading.Thread(target=self._warm_up_review, name="review-warm-up", daemon=True)
+            self._review_warm_up.start()
             retriever = HybridRetriever([p for p in data.passages if p.kind != "cell"], self.embedder, vectors=data.vectors,
                                         vector_store=data.store)
             self._library = Library(data, retriever)
@@ -228,7 +233,10 @@ class Assistant:
         from assistant.review import warm_up
 
         if (self.settings.corpus_dir / CATALOGUE_FILE).is_file():  # a corpus for questions only has none
-            warm_up(self.requirements, self.embedder)
+            try:
+                warm_up(self.requirements, DiskCachedEmbedder(self.embedder, self.settings.data_dir / "vector-cache"))
+            except ResvError:
+                pass  # a broken catalogue is reported by the review that needs it
 
     def review(self, data: bytes, filename: str, insurer: str) -> Review:
         """First-pass review of a draft plan against the handreiking and `insurer`'s policy."""
@@ -240,6 +248,8 @@ class Assistant:
             raise UnknownInsurerError(f"Kies de verzekeraar die marktleider is: {', '.join(get_domain().insurer_names)}.")
         plan = read_plan(data, filename, max_bytes=self.settings.max_upload_bytes, max_pages=self.settings.max_pages)
         self.embedder.warm_up()
+        if self._review_warm_up is not None:
+            self._review_warm_up.join()  # the catalogue vectors being embedded at start-up
         return review_plan(plan, canonical, self.requirements, self.embedder)
 
 
