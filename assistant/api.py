@@ -32,11 +32,12 @@ import time
 from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 from python_multipart.exceptions import FormParserError
@@ -586,6 +587,7 @@ def create_app(assistant: Assistant | None = None) -> FastAPI:
         summary="Vragen over de handreiking en het inkoopbeleid, met controleerbare bronnen; RESV-plannen beoordelen.",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # served below from an installed package: no CDN, works offline
     )
     app.state.assistant = assistant
     app.state.readiness = readiness
@@ -613,11 +615,28 @@ def create_app(assistant: Assistant | None = None) -> FastAPI:
         return FileResponse(page, media_type="text/html; charset=utf-8")
 
     app.mount("/static", StaticFiles(directory=WEB_DIR, check_dir=False), name="static")
+    _add_docs(app)
     app.add_middleware(BodyLimit, limits={"/api/report": REPORT_BODY_LIMIT}, default=JSON_BODY_LIMIT, exempt=["/api/review"])
     if assistant.settings.api_token:
         app.add_middleware(BearerToken, token=assistant.settings.api_token)
     app.add_middleware(SecurityHeaders)
     return app
+
+
+def _add_docs(app: FastAPI) -> None:
+    """OpenAPI docs at /docs with Swagger UI 5 (OpenAPI 3.1) from the `swagger-ui-py` package."""
+    import swagger_ui
+    from fastapi.openapi.docs import get_swagger_ui_html
+
+    assets = Path(swagger_ui.__file__).parent / "static"
+    app.mount("/docs-assets", StaticFiles(directory=assets), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url=app.openapi_url or "/openapi.json", title="RESV-assistent – API",
+                                   swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+                                   swagger_css_url="/docs-assets/swagger-ui.css",
+                                   swagger_favicon_url="/docs-assets/favicon-32x32.png")
 
 
 def serve(host: str = "127.0.0.1", port: int = 8000) -> None:

@@ -126,7 +126,10 @@ def test_web_app_docs_and_static_files(client):
     assert "RESV-assistent" in page.text and "default-src 'self'" in page.headers["content-security-policy"]
     script = client.get("/static/app.js")
     assert script.status_code == 200 and "javascript" in script.headers["content-type"]
-    assert client.get("/docs").status_code == 200
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and "/docs-assets/swagger-ui-bundle.js" in docs.text
+    bundle = client.get("/docs-assets/swagger-ui-bundle.js")
+    assert bundle.status_code == 200 and "javascript" in bundle.headers["content-type"]
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/api/ask", "/api/chat", "/api/review", "/api/report", "/api/passages/{passage_id}"} <= set(paths)
     refused(client.get("/static/../assistant/settings.py"), 404)

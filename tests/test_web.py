@@ -193,3 +193,24 @@ def test_errors_are_shown_in_the_page(page: Page):
     page.click("#review-submit")
     expect(page.locator("#review-errors .error")).to_contain_text("geen PDF")
     shoot(page, "review-error")
+
+
+def test_api_docs_render_without_network(page: Page):
+    from playwright.sync_api import expect
+
+    origin = page.url.rstrip("/")
+    outside: list[str] = []
+
+    def local_only(route) -> None:  # noqa: ANN001 - playwright Route
+        if route.request.url.startswith(origin):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", local_only)
+    page.goto("/docs")
+    expect(page.locator(".opblock").first).to_be_visible()
+    expect(page.locator(".opblock-summary-path", has_text="/api/ask").first).to_be_visible()
+    shoot(page, "api-docs")
+    assert not outside, outside
