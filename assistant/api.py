@@ -273,7 +273,14 @@ def report(review: Review, fmt: Literal["md", "html"] = Query("md", alias="forma
 
     media = "text/markdown" if fmt == "md" else "text/html"
     return Response(render(review, fmt), media_type=f"{media}; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="resv-review.{fmt}"'})
+                    headers={"Content-Disposition": f'attachment; filename="{report_filename(review, fmt)}"'})
+
+
+def report_filename(review: Review, fmt: str) -> str:
+    """'beoordeling-plan-lingeland-VGZ.md': which plan and insurer, safe as a file name anywhere."""
+    stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", review.plan)
+    safe = re.sub(r"[^A-Za-z0-9_-]+", "-", f"{stem}-{review.insurer}").strip("-")[:100]
+    return f"beoordeling-{safe or 'plan'}.{fmt}"
 
 
 # --- uploads --------------------------------------------------------------------------------------

@@ -285,7 +285,7 @@ def test_report_download(client, fmt):
     review = review_upload(client, make_pdf(PLAN), "plan-lingeland.pdf").json()
     response = client.post(f"/api/report?format={fmt}", json=review)
     assert response.status_code == 200, response.text
-    assert response.headers["content-disposition"] == f'attachment; filename="resv-review.{fmt}"'
+    assert response.headers["content-disposition"] == f'attachment; filename="beoordeling-plan-lingeland-{review["insurer"]}.{fmt}"'
     assert response.headers["content-type"].startswith("text/markdown" if fmt == "md" else "text/html")
     assert "plan-lingeland.pdf" in response.text
     first_missing = next(f for f in review["findings"] if f["status"] == "missing")

@@ -178,7 +178,7 @@ def test_review_filter_and_report_download(page: Page):
         with page.expect_download() as downloading:
             page.click(button)
         download = downloading.value
-        assert download.suggested_filename == f"resv-review.{suffix}"
+        assert download.suggested_filename.startswith("beoordeling-") and download.suggested_filename.endswith(f"-{review['insurer']}.{suffix}")
         text = Path(download.path()).read_text(encoding="utf-8")
         assert PLAN_NAME in text and review["findings"][0]["requirement"][:30] in text
     shoot(page, "review-downloaded")
