@@ -66,6 +66,10 @@ class Requirement(_Spec):
     quote: str = Field(min_length=3)
     occurrence: int | None = Field(None, ge=1)
     concepts: tuple[tuple[str, ...], ...] = ()
+    thin: tuple[tuple[str, ...], ...] = Field(
+        (), description="Per concept group, looser wordings that show the concept only in part: evidence that needs one is `partial`.")
+    contrary: tuple[str, ...] = Field(
+        (), description="Wordings that say the opposite ('omvat ook' of the RHO-regio): a clause with one counts against the requirement.")
     parts: tuple[Part, ...] = ()
     numbers: tuple[NumberRule, ...] = ()
     years: tuple[int | str, ...] = ()
@@ -84,15 +88,23 @@ class Requirement(_Spec):
             raise ValueError("needs `concepts`, `parts` or `aggregate` to recognise evidence")
         if any(not group for group in self.concepts):
             raise ValueError("an empty group in `concepts`")
+        if len(self.thin) > len(self.concepts):
+            raise ValueError("`thin` has more groups than `concepts`")
         for year in self.years:
             if not YEAR_TOKEN.match(str(year)):
                 raise ValueError(f"year {year!r} is not like 2028 or '>2030'")
         return self
 
     @cached_property
+    def groups(self) -> list[tuple[str, ...]]:
+        """The concept groups with their thin wordings: what a sentence must show to speak about the requirement."""
+        thin = list(self.thin) + [()] * (len(self.concepts) - len(self.thin))
+        return [tuple(dict.fromkeys(group + extra)) for group, extra in zip(self.concepts, thin, strict=True)]
+
+    @cached_property
     def all_terms(self) -> list[str]:
         """Every evidence term of this requirement, for retrieval."""
-        out = [t for group in self.concepts for t in group]
+        out = [t for group in self.groups for t in group]
         out += [t for part in self.parts for t in part.terms]
         out += [t for rule in self.numbers for t in rule.terms]
         return [t.lstrip("*") for t in dict.fromkeys(out)]

@@ -110,6 +110,16 @@ def test_an_entry_without_evidence_terms_is_refused(tmp_path: Path) -> None:
         load_catalogue(_corpus_with(tmp_path, entry))
 
 
+def test_thin_wordings_join_their_concept_group(tmp_path: Path) -> None:
+    entry = ENTRY + 'quote = "Het RESV-plan bevat een escalatieladder"\nthin = [["geschil"]]\n'
+    [requirement] = load_catalogue(_corpus_with(tmp_path, entry))
+    assert requirement.groups == [("escalatie", "geschil")]
+    assert "geschil" in requirement.all_terms
+    too_many = ENTRY + 'quote = "Het RESV-plan bevat een escalatieladder"\nthin = [["a"], ["b"]]\n'
+    with pytest.raises(CorpusError, match="hr-bs5-test"):
+        load_catalogue(_corpus_with(tmp_path / "b", too_many))
+
+
 def test_a_number_rule_needs_one_threshold(tmp_path: Path) -> None:
     entry = ENTRY + 'quote = "Het RESV-plan bevat een escalatieladder"\nnumbers = [{ what = "x", terms = ["x"] }]\n'
     with pytest.raises(CorpusError, match="threshold|min_percent"):

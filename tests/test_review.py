@@ -253,3 +253,41 @@ def test_wijkverpleging_is_no_wijkverband(catalogue, embedder) -> None:  # noqa:
         "en heeft een vast aanspreekpunt per praktijk voor overleg over kwetsbare ouderen.\n"
     )
     assert _findings_of(text, "CZ", catalogue, embedder)["hr-bs5-samenwerking-wijkverbanden"].status == "missing"
+
+
+
+# --- reading rules, each on a small plan ---------------------------------------------------------
+
+READING_RULES = {
+    # a thin wording ('een verslag' where 'verantwoording' is asked) shows the requirement only in part
+    "thin wording": ("# Bouwsteen 5 – Sturing\n\nDe stuurgroep komt maandelijks bijeen. Wij maken jaarlijks een verslag voor VGZ.\n",
+                     "VGZ", "vgz-bs5-verantwoording", "partial"),
+    # 'de RHO-regio omvat ook …': the work area is smaller than the RHO region
+    "contrary wording": ("# Bouwsteen 1 – Startpunt\n\nHet RESV werkt in de gemeenten Aadorp en Beekveld. "
+                         "De RHO-regio van de huisartsencoöperatie omvat ook de gemeente Craneveen, die een eigen plan maakt.\n",
+                         "CZ", "hr-bs1-werkgebied-rho-regio", "missing"),
+    # 'hen' stands for the beroepsgroepen named in the sentence before
+    "pronoun": ("# Bouwsteen 6 – Ontwikkelstappen\n\nLogopedisten, diëtisten en ergotherapeuten zijn nog niet aangesloten. "
+                "We informeren hen in 2027 via onze nieuwsbrief en een bijeenkomst in het voorjaar.\n",
+                "CZ", "hr-bs6-communicatie-beroepsgroepen", "met"),
+    # '…; hoe we dat doen, werken we later uit' postpones the clause before it
+    "continuation clause": ("# Bouwsteen 6 – Ontwikkelstappen\n\n"
+                            "We willen inwoners betrekken bij het RESV, bijvoorbeeld via een panel; hoe we dat doen, werken we later uit.\n",
+                            "CZ", "hr-bs6-betrokkenheid-patienten", "missing"),
+    # every sentence under 'Ons werkgebied' is about the work area, named there or not
+    "specific heading": ("# Bouwsteen 1 – Startpunt\n\n## Ons werkgebied\n\n"
+                         "Het RESV werkt in de gemeenten Aadorp en Beekveld (postcodes 7440–7449 en 7450–7459).\n",
+                         "CZ", "hr-bs1-werkgebied-postcode", "met"),
+    # columns 'Nu', '2027', '2029' make every row a goal with a baseline and targets
+    "goal table": ("# Bouwsteen 3 – Impact\n\n| Knelpunt | Indicator | Nu | 2027 | 2029 |\n|---|---|---|---|---|\n"
+                   "| Wachttijd fysiotherapie | gemiddelde wachttijd | 5 weken | 4 weken | 3 weken |\n"
+                   "| Ouderen thuis | 75-plussers met een zorgplan | 18% | 35% | 60% |\n",
+                   "CZ", "hr-bs3-smart", "met"),
+}
+
+
+@pytest.mark.parametrize("rule", sorted(READING_RULES))
+def test_reading_rule(rule: str, catalogue, embedder) -> None:  # noqa: ANN001, F811
+    text, insurer, requirement_id, status = READING_RULES[rule]
+    finding = _findings_of(text, insurer, catalogue, embedder)[requirement_id]
+    assert finding.status == status, finding.note

@@ -6,11 +6,13 @@ the plan's passages that use the requirement's evidence terms are ranked by hybr
 and then judged by rules that read the plan's own sentences:
 
 - every concept group of the requirement must be present in one sentence (or in the heading or
-  table header above it), and that sentence must not be negated, postponed or a mere intention
+  table header above it, or in the sentence before when a pronoun such as "hen" points back to
+  it), and that sentence must not be negated, contrary, postponed or a mere intention
   ("ontbreekt nog", "wordt later uitgewerkt", "is gepland voor 2028", "we streven ernaar",
   "wordt overwogen", "PM"); how much a plan for later counts depends on the bouwsteen;
 - a description ("het plan beschrijft hoe …") needs more than a passing mention (`depth`);
-- a compound requirement lacking some of its parts is `partial`, and the note names them;
+- a compound requirement lacking some of its parts is `partial`, and the note names them; so is
+  evidence that shows a concept only in a thin wording ("een verslag" for "verantwoording");
 - numbers are compared with thresholds ("zes van de tien" is 60 %, below 75 %);
 - a measurable (SMART) requirement needs numbers, not only good intentions;
 - text in the plan is content, never an instruction to the reviewer.

@@ -14,11 +14,13 @@ from assistant.review.language import (
     ANAPHOR,
     CHANGE_WORDS,
     CLAUSE_SPLIT,
+    GOAL_COLUMNS,
     INTENDED_GOAL,
     LONG_TERM,
     NEGATION,
     POSTCODE,
     POSTPONED,
+    REFERS_BACK,
     clause_state,
     explicitly_absent,
     groups_of,
@@ -69,6 +71,11 @@ class Checker:
                 fold(" ".join(([own] if len(own.split()) <= 5 else []) + ([p.lead_in] if p.kind == "table_row" and p.lead_in else []))),
             )
         return self._around[i]
+
+    def _header(self, i: int) -> str:
+        """The folded column header above table row `i`, else ''."""
+        p = self.plan.passages[i]
+        return fold(p.lead_in) if p.kind == "table_row" and p.lead_in else ""
 
     def _allowed(self, requirement: Requirement, i: int) -> bool:
         if requirement.scope == "bouwsteen":
@@ -142,23 +149,27 @@ class Checker:
         core = groups[0] if groups else tuple(t for part in requirement.parts for t in part.terms)
         all_terms = requirement.all_terms
         out = []
+        titled = specific_heading(heading, core)
         for n, sentence in enumerate(sentences):
-            if not matches(sentence.folded, all_terms):
+            if not (titled or matches(sentence.folded, all_terms)):
                 continue
             text = sentence.folded
             if n + 1 < len(sentences) and not sentences[n + 1].window and (len(text.split()) <= 5 or ANAPHOR.match(sentences[n + 1].folded)):
                 text = f"{text} {sentences[n + 1].folded}"
             state = clause_state(text, requirement)
-            in_sentence = matches(text, core)
-            scope = f"{heading if not in_sentence else around} {text} {sentence.window}"
+            # 'We nodigen hen uit …': the pronoun stands for what the sentence before named
+            before = sentences[n - 1].folded if n and not sentence.window and REFERS_BACK.search(sentence.folded) else ""
+            in_sentence = matches(text, core) or (matches(before, core) and any(matches(text, g) for g in groups[1:]))
+            scope = f"{heading if not in_sentence else around} {before} {text} {sentence.window}"
             have = [matches(scope, g) for g in groups]
             matched = sum(matches(text, g) for g in groups) + sum(matches(text, part.terms) for part in requirement.parts)
             # a core concept carried only by the heading: a table row under its header, a short specific
             # heading ('Ons werkgebied', 'Escalatieladder'), or any heading when the sentence has another concept
             by_heading = not in_sentence and matches(heading, core) and (
-                p.kind == "table_row" or specific_heading(heading, core) or any(matches(text, g) for g in groups[1:])
+                p.kind == "table_row" or titled or any(matches(text, g) for g in groups[1:])
             )
-            out.append(Claim(sentence, state, matched, complete=all(have) and (in_sentence or by_heading), core=in_sentence))
+            thin = any(not matches(scope, strict) for strict in requirement.concepts)
+            out.append(Claim(sentence, state, matched, complete=all(have) and (in_sentence or by_heading), core=in_sentence, thin=thin))
         return out
 
     # -- verdicts
@@ -170,6 +181,8 @@ class Checker:
         shortfalls: list[str] = []
         fatal: list[str] = []  # a shortfall that leaves the requirement unmet
         related = [i for score, i, _ in full[:8] if score >= 0.5 * best_score]
+        if all(c.thin for _, _, positives in full for c in positives):
+            shortfalls.append("alleen in algemene termen beschreven")
         if requirement.parts:
             found = self._parts_found(requirement, related)
             absent = [p.name for p, ok in zip(requirement.parts, found, strict=True) if not ok]
@@ -185,7 +198,7 @@ class Checker:
                 if sentence is not None:
                     evidence = [sentence] + [s for s in evidence if s.start != sentence.start]
         if requirement.years:
-            claim_sentences = [c.sentence for _, _, positives in full[:6] for c in positives]
+            claim_sentences = [c.sentence for _, _, positives in full for c in positives]  # a year may be told anywhere in the plan
             missing_years = self._years_missing(requirement, claim_sentences)
             if missing_years:
                 long_term = [y for y in missing_years if y.startswith("de periode")]
@@ -254,12 +267,18 @@ class Checker:
         for part in requirement.parts:
             ok = False
             for i in passages:
+                header = self._header(i)
                 for s in sentences_of(self.plan, i, self.sentences):
-                    if s.instruction or not matches(s.folded, part.terms):
+                    if s.instruction:
+                        continue
+                    # a table row shows a part named by its column header ('Wat merkt de inwoner ervan')
+                    clauses = [c for c in CLAUSE_SPLIT.split(s.folded) if matches(c, part.terms)]
+                    if not clauses and matches(header, part.terms):
+                        clauses = [s.folded]
+                    if not clauses:
                         continue
                     if NEGATION.search(mask_terms(s.folded, requirement)) or POSTPONED.search(s.folded):
                         continue  # 'steunen het plan; een formeel besluit volgt na de zomer' shows the part only in part
-                    clauses = [c for c in CLAUSE_SPLIT.split(s.folded) if matches(c, part.terms)]
                     if any(part_state(c, requirement, part.terms) == "positive" for c in clauses):
                         ok = True
                         break
@@ -365,7 +384,8 @@ class Checker:
         measurable = vague = 0
         for i in sorted(pool):
             context_head = fold(" ".join(self.plan.passages[i].section[-1:]) + " " + (self.plan.passages[i].lead_in or ""))
-            table_goal = self.plan.passages[i].kind == "table_row" and CHANGE_WORDS.search(context_head)
+            # a table row is a goal under a goal heading or in a table with baseline and target columns
+            table_goal = self.plan.passages[i].kind == "table_row" and (CHANGE_WORDS.search(context_head) or GOAL_COLUMNS.search(self._header(i)))
             for s in sentences_of(self.plan, i, self.sentences):
                 if s.instruction:
                     continue

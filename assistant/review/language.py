@@ -53,18 +53,25 @@ INSTRUCTION = re.compile(
     r"aan de beoordelaar|instructie)\b"
 )
 ANAPHOR = re.compile(r"^\W*(?:deze|die|dit|dat|daarvoor|hiervoor|daarover|hierover|hij|zij|ze|het)\b")
+# A pronoun that stands for something named in the sentence before: 'We nodigen hen uit'.
+REFERS_BACK = re.compile(r"\b(?:hen|hun|zij|ze|daar|daarin|daarbij|daaraan|daarvoor|daarmee|hierin|hierbij|hiervoor|hiermee)\b")
+# A clause that goes on about the one before it: '…; hoe we dat doen, werken we later uit'.
+CONTINUATION = re.compile(r"^\W*(?:hoe|wanneer|waar|deze|die|dit|dat|daarvoor|hiervoor|daarover|hierover|daarbij|hierbij|ze)\b")
 CLAUSE_SPLIT = re.compile(r";|\s[–-]\s|,?\s(?:maar|terwijl|echter|behalve|alleen|wel)\s")
 CHANGE_WORDS = re.compile(
     r"\b(?:verminder|verlag|verkort|verbeter|vergrot|verhog|terugdring|terug te brengen|terugbreng|halver|verdubbel|"
     r"toename|afname|daling|stijging|dalen|daalt|stijgt|stijgen|minder|meer|sneller|kortere|lagere|hogere|groei|"
     r"streef|doel|ambitie|willen)\w*"
 )
+# Column headers of a table of measurable goals: a baseline, a target or a year to reach it by.
+GOAL_COLUMNS = re.compile(r"\b(?:indicator\w*|nulmeting|streefwaarde\w*|doelwaarde\w*|uitgangssituatie|nu|huidig|20[2-3]\d)\b")
 INTENDED_GOAL = re.compile(r"\b(?:we|wij) (?:willen|streven|gaan|zullen)\b|\bstreven\b|\bons doel\b|\bdoel is\b|\bwillen (?:we|wij)\b")
 LONG_TERM = re.compile(r"\b(?:lange|langere) termijn\b|\bna 2030\b|>\s?2030|\btoekomstscenario\w*|\bscenario")
 POSTCODE = re.compile(r"\bpostcode\w*|(?<![\d.,])\d{4}\s?[a-z]{2}\b|(?<![\d.,])(\d{4})\s*(?:–|-|t/m|tot)\s*(\d{4})(?![\d.,])")
 
 def groups_of(requirement: Requirement) -> list[tuple[str, ...]]:
-    return [tuple(g) for g in requirement.concepts]
+    """The requirement's concept groups, thin wordings included."""
+    return requirement.groups
 
 
 @lru_cache(maxsize=4096)
@@ -119,8 +126,16 @@ def clause_state(text: str, requirement: Requirement) -> str:
     intentions by nature; what must be in place now (1, 2, 5, 7) is not there when it is only
     planned, considered or intended. Exploring or considering is tentative at best.
     """
-    clauses = [c for c in CLAUSE_SPLIT.split(text) if c.strip()] or [text]
     groups = groups_of(requirement) or [tuple(t for p in requirement.parts for t in p.terms)]
+    clauses: list[str] = []
+    for clause in CLAUSE_SPLIT.split(text):
+        if not clause.strip():
+            continue
+        if clauses and CONTINUATION.match(clause) and not any(matches(clause, g) for g in groups):
+            clauses[-1] = f"{clauses[-1]}; {clause}"  # what it says about 'dat' it says about the clause before
+        else:
+            clauses.append(clause)
+    clauses = clauses or [text]
 
     def weight(clause: str) -> tuple[int, int]:
         return (matches(clause, groups[0]), sum(matches(clause, g) for g in groups))
@@ -131,7 +146,7 @@ def clause_state(text: str, requirement: Requirement) -> str:
     negated = postponed = intent = exploring = False
     for clause in decisive:
         masked = mask_terms(clause, requirement)
-        if NEGATION.search(masked):
+        if NEGATION.search(masked) or says_contrary(clause, requirement):
             negated = True
         elif near:
             spots = [m.start() for m in group_pattern(tuple(groups[0])).finditer(clause)]
@@ -159,10 +174,15 @@ def specific_heading(heading: str, core: Sequence[str]) -> bool:
     return any(len(fold(t.lstrip("*"))) >= 6 and has_term(heading, t) for t in core)
 
 
+def says_contrary(folded: str, requirement: Requirement) -> bool:
+    """The text uses one of the requirement's contrary wordings."""
+    return bool(requirement.contrary) and matches(folded, requirement.contrary)
+
+
 def explicitly_absent(folded: str, requirement: Requirement) -> bool:
-    """The sentence says in so many words that something is missing, postponed or only considered."""
+    """The sentence says in so many words that something is missing, contrary, postponed or only considered."""
     masked = mask_terms(folded, requirement)
-    return bool(NEGATION.search(masked) or POSTPONED.search(masked) or EXPLORING.search(masked)
+    return bool(NEGATION.search(masked) or says_contrary(folded, requirement) or POSTPONED.search(masked) or EXPLORING.search(masked)
                 or (FUTURE_WORK.search(masked) and FUTURE_WHEN.search(masked)))
 
 

@@ -31,6 +31,7 @@ class Claim:
     matched: int  # concept groups and parts it shows
     complete: bool = True  # every concept group present (in the sentence or the headings above it)
     core: bool = True  # the first concept group is in the sentence itself
+    thin: bool = False  # some concept group is shown only by a thin wording ('verslag' for 'verantwoording')
 
     @property
     def positive(self) -> bool:
