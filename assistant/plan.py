@@ -245,7 +245,8 @@ def term_pattern(term: str) -> re.Pattern[str]:
     parts = []
     for n, word in enumerate(words):
         piece = re.escape(word)
-        if n < len(words) - 1 and word[-1:].isalnum():
+        # 'op regionaal' must not match 'opzetten regionaal': a short function word does not run on
+        if n < len(words) - 1 and word[-1:].isalnum() and len(word) > 2:
             piece += r"\w*"
         parts.append(piece)
     body = r"[\s\-/]+".join(parts)

@@ -12,7 +12,7 @@ from assistant.errors import (
     NoTextLayerError,
     UnsupportedFileError,
 )
-from assistant.plan import TermIndex, read_plan
+from assistant.plan import TermIndex, has_term, read_plan
 from tests.plans import (
     GAPS_PLAN,
     GOOD_PLAN,
@@ -93,6 +93,13 @@ def test_term_index_matches_prefixes_phrases_and_compounds() -> None:
     assert index.find("*rapportage") == {1}
     assert index.find("rapportage") == frozenset()
     assert index.find("€") == {2}
+
+
+def test_a_short_word_of_a_phrase_does_not_run_on() -> None:
+    # 'op regionaal' is 'op regionaal niveau', never 'opzetten regionaal secretariaat'
+    assert has_term("activiteiten op regionaal niveau", "op regionaal")
+    assert not has_term("opzetten regionaal secretariaat", "op regionaal")
+    assert has_term("de wijkteams sociaal domein", "wijkteam sociaal")  # a longer word still runs on
 
 
 @pytest.mark.parametrize(

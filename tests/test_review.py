@@ -283,6 +283,31 @@ READING_RULES = {
                    "| Wachttijd fysiotherapie | gemiddelde wachttijd | 5 weken | 4 weken | 3 weken |\n"
                    "| Ouderen thuis | 75-plussers met een zorgplan | 18% | 35% | 60% |\n",
                    "CZ", "hr-bs3-smart", "met"),
+    # one row 'mandaat wordt later uitgewerkt' keeps a mandate shown for the other verbanden from met
+    "postponed row": ("# Bouwsteen 1 – Startpunt\n\n| Verband | Aangesloten | Mandaat |\n|---|---|---|\n"
+                      "| Huisartsencoöperatie Aadorp | 30 van 34 praktijken | mandaat verleend in de ALV van 3 maart 2026 (88 % voor) |\n"
+                      "| Apothekerskring Aadorp | 7 van 9 apotheken | mandaat wordt later uitgewerkt |\n\n"
+                      "De huisartsen hebben hun mandaat formeel vastgelegd.\n",
+                      "CZ", "cz-bs1-mandatering-aantoonbaar-breed", "partial"),
+    # how conflicts are settled is no description of how the parties work together
+    "escalation is no collaboration": ("# Bouwsteen 5 – Executiekracht\n\n## Escalatieladder\n\n"
+                                       "Bij problemen in de uitvoering volgen we deze stappen: 1 bespreking in de werkgroep; "
+                                       "2 bespreking door de coördinator met de betrokken partijen; 3 besluit in het bestuur; "
+                                       "4 bestuurlijk overleg met de zorgverzekeraar en de gemeenten.\n",
+                                       "CZ", "hr-bs5-samenwerking-binnen-resv", "missing"),
+    # 'Deze verdeling is vastgelegd …' lays down the weighted vote of the sentences before it
+    "contrary pointed back": ("# Bouwsteen 1 – Startpunt\n\nDe stemverhouding in de ledenraad is naar rato van de omvang van de beroepsgroep. "
+                              "Besluiten worden genomen met een gewone meerderheid. "
+                              "Deze verdeling is vastgelegd in de samenwerkingsovereenkomst van 1 maart 2026.\n",
+                              "Zilveren Kruis", "zk-bs1-samenwerkingsovereenkomst", "partial"),
+    # a year in a heading is the chapter's time frame, not a goal of the sentence under it
+    "year in heading": ("# Bouwsteen 6 – Ontwikkelstappen\n\n## Op weg naar 2030\n\n"
+                        "Een deel van de fysiotherapiepraktijken is nog niet aangesloten bij het regionale netwerk.\n",
+                        "CZ", "hr-bs6-aansluiting-monodisciplinair", "missing"),
+    # 'in 2027 communiceren' asks when: a personal approach without a moment is only part of it
+    "year asked": ("# Bouwsteen 6 – Ontwikkelstappen\n\n"
+                   "De regionale verbanden benaderen de praktijken die nog niet zijn aangesloten persoonlijk.\n",
+                   "CZ", "hr-bs6-communicatie-niet-aangesloten", "partial"),
 }
 
 

@@ -21,12 +21,15 @@ from assistant.review.language import (
     POSTCODE,
     POSTPONED,
     REFERS_BACK,
+    about_escalation,
     clause_state,
     explicitly_absent,
     groups_of,
     mask_terms,
     matches,
+    negated_near_core,
     part_state,
+    says_contrary,
     specific_heading,
 )
 from assistant.review.notes import absent_note, fmt_number, met_note, negated_note, shorten
@@ -151,7 +154,7 @@ class Checker:
         out = []
         titled = specific_heading(heading, core)
         for n, sentence in enumerate(sentences):
-            if not (titled or matches(sentence.folded, all_terms)):
+            if not (titled or matches(sentence.folded, all_terms)) or about_escalation(sentence.folded, requirement):
                 continue
             text = sentence.folded
             if n + 1 < len(sentences) and not sentences[n + 1].window and (len(text.split()) <= 5 or ANAPHOR.match(sentences[n + 1].folded)):
@@ -160,7 +163,8 @@ class Checker:
             # 'We nodigen hen uit …': the pronoun stands for what the sentence before named
             before = sentences[n - 1].folded if n and not sentence.window and REFERS_BACK.search(sentence.folded) else ""
             in_sentence = matches(text, core) or (matches(before, core) and any(matches(text, g) for g in groups[1:]))
-            scope = f"{heading if not in_sentence else around} {before} {text} {sentence.window}"
+            # a year in a heading ('Op weg naar 2030') is the chapter's time frame, not a goal the sentence sets
+            scope = f"{YEAR.sub(' ', heading if not in_sentence else around)} {before} {text} {sentence.window}"
             have = [matches(scope, g) for g in groups]
             matched = sum(matches(text, g) for g in groups) + sum(matches(text, part.terms) for part in requirement.parts)
             # a core concept carried only by the heading: a table row under its header, a short specific
@@ -169,7 +173,11 @@ class Checker:
                 p.kind == "table_row" or titled or any(matches(text, g) for g in groups[1:])
             )
             thin = any(not matches(scope, strict) for strict in requirement.concepts)
-            out.append(Claim(sentence, state, matched, complete=all(have) and (in_sentence or by_heading), core=in_sentence, thin=thin))
+            # 'Deze verdeling is vastgelegd in de samenwerkingsovereenkomst' lays down what the sentences before say
+            pointed = " ".join(s.folded for s in sentences[max(0, n - 2):n]) if not sentence.window and ANAPHOR.match(sentence.folded) else ""
+            contrary = says_contrary(f"{pointed} {before} {text}", requirement)
+            out.append(Claim(sentence, state, matched, complete=all(have) and (in_sentence or by_heading), core=in_sentence, thin=thin,
+                             contrary=contrary))
         return out
 
     # -- verdicts
@@ -218,15 +226,25 @@ class Checker:
         if requirement.postcode and not self._postcode(related):
             fatal.append("werkgebied niet op postcodeniveau afgebakend")
         best_matched = max(c.matched for c in full[0][2])
+
+        def outweighs(score: float, claim: Claim) -> bool:
+            # as strong as the best evidence, or nearly so and saying next to the core's own words that it is
+            # missing or postponed ('| Apothekerskring | … | mandaat wordt later uitgewerkt |')
+            return (score >= best_score and claim.matched >= best_matched or score >= 0.7 * best_score and claim.matched > best_matched
+                    or score >= 0.85 * best_score and claim.core and negated_near_core(claim.sentence.folded, requirement))
+
         conflict = [
             n for n in negative
-            if n[2][0].complete and (n[0] >= best_score and n[2][0].matched >= best_matched or n[0] >= 0.7 * best_score and n[2][0].matched > best_matched)
+            if n[2][0].complete and outweighs(n[0], n[2][0])
             and self.plan.affinity[n[1]][b] >= 0.5 and explicitly_absent(n[2][0].sentence.folded, requirement)
         ]
-        if conflict and not fatal:
-            claim = conflict[0][2][0]
-            shortfalls.append(f"het plan zegt ook: „{shorten(self.plan.text[claim.sentence.start:claim.sentence.end])}”")
-            evidence = evidence[:2] + [claim.sentence]
+        # the plan also says it is missing or postponed, or what it lays down is the opposite of what is asked
+        # (a weighted vote where an equal one is)
+        opposite = [c for _, _, positives in full for c in positives if c.contrary and c.core]
+        against = conflict[0][2][0] if conflict and not fatal else opposite[0] if opposite else None
+        if against is not None:
+            shortfalls.append(f"het plan zegt ook: „{shorten(self.plan.text[against.sentence.start:against.sentence.end])}”")
+            evidence = evidence[:2] + [against.sentence]
         hedged = [
             n for n in tentative
             if n[2][0].core and n[0] >= best_score and n[2][0].matched >= best_matched and self.plan.affinity[n[1]][b] >= 0.5

@@ -66,6 +66,8 @@ CHANGE_WORDS = re.compile(
 # Column headers of a table of measurable goals: a baseline, a target or a year to reach it by.
 GOAL_COLUMNS = re.compile(r"\b(?:indicator\w*|nulmeting|streefwaarde\w*|doelwaarde\w*|uitgangssituatie|nu|huidig|20[2-3]\d)\b")
 INTENDED_GOAL = re.compile(r"\b(?:we|wij) (?:willen|streven|gaan|zullen)\b|\bstreven\b|\bons doel\b|\bdoel is\b|\bwillen (?:we|wij)\b")
+# A procedure for when things go wrong: says how conflicts are settled, not how the parties work together.
+ESCALATION = re.compile(r"\bescal\w*|\bbij (?:problemen|conflicten|geschillen|onenigheid|meningsverschillen)\b|\bgeschil\w*")
 LONG_TERM = re.compile(r"\b(?:lange|langere) termijn\b|\bna 2030\b|>\s?2030|\btoekomstscenario\w*|\bscenario")
 POSTCODE = re.compile(r"\bpostcode\w*|(?<![\d.,])\d{4}\s?[a-z]{2}\b|(?<![\d.,])(\d{4})\s*(?:–|-|t/m|tot)\s*(\d{4})(?![\d.,])")
 
@@ -184,6 +186,29 @@ def explicitly_absent(folded: str, requirement: Requirement) -> bool:
     masked = mask_terms(folded, requirement)
     return bool(NEGATION.search(masked) or says_contrary(folded, requirement) or POSTPONED.search(masked) or EXPLORING.search(masked)
                 or (FUTURE_WORK.search(masked) and FUTURE_WHEN.search(masked)))
+
+
+def negated_near_core(folded: str, requirement: Requirement) -> bool:
+    """The sentence says the requirement's core concept is missing or postponed, close to the core's own words:
+    '… | mandaat wordt later uitgewerkt |', not '… afgestemd op ons ontwikkelstadium: … nog geen activiteiten'."""
+    groups = groups_of(requirement)
+    if not groups:
+        return False
+    if not NEGATION.search(mask_terms(folded, requirement)):
+        return False  # only the requirement's own wording ('niet aangesloten') is negative
+    spots = [m.start() for m in group_pattern(tuple(groups[0])).finditer(folded)]
+    return any(abs(m.start() - at) <= 45 for m in NEGATION.finditer(folded) for at in spots)
+
+
+@lru_cache(maxsize=1024)
+def _asks_escalation(text: str, all_terms: tuple[str, ...]) -> bool:
+    return any(ESCALATION.search(fold(t)) for t in (text, *all_terms))
+
+
+def about_escalation(folded: str, requirement: Requirement) -> bool:
+    """The text is about settling conflicts, and the requirement is not: the escalation ladder is no
+    evidence of collaboration, of talks with gemeenten or of anything else it happens to name."""
+    return bool(ESCALATION.search(folded)) and not _asks_escalation(requirement.requirement, tuple(requirement.all_terms))
 
 
 def part_state(clause: str, requirement: Requirement, part_terms: Sequence[str]) -> str:

@@ -32,6 +32,7 @@ class Claim:
     complete: bool = True  # every concept group present (in the sentence or the headings above it)
     core: bool = True  # the first concept group is in the sentence itself
     thin: bool = False  # some concept group is shown only by a thin wording ('verslag' for 'verantwoording')
+    contrary: bool = False  # it, or the sentence its 'deze'/'dit' points back to, says the opposite of the requirement
 
     @property
     def positive(self) -> bool:
