@@ -62,6 +62,15 @@ def terms(text: str) -> list[str]:
     return [stemmer.stemWord(w) for w in words(text) if w not in STOPWORDS]
 
 
+def trim(text: str, start: int, end: int, blanks: str = " \t\f\u00a0") -> tuple[int, int]:
+    """The span start:end of `text` without leading and trailing `blanks`."""
+    while start < end and text[start] in blanks:
+        start += 1
+    while end > start and text[end - 1] in blanks:
+        end -= 1
+    return start, end
+
+
 _DOUBLE_VOWEL = re.compile(r"([aeiou])\1")
 
 

@@ -162,17 +162,6 @@ def make_hyphenated_pdf(lines_per_page: Sequence[Sequence[str]]) -> bytes:
     return buffer.getvalue()
 
 
-def make_image_only_pdf() -> bytes:
-    """A 'scanned' page: only a drawing, no text layer."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen import canvas
-
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4)
-    pdf.rect(50, 50, 400, 600, fill=1)
-    pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
 
 
 def encrypt_pdf(data: bytes, password: str = "geheim") -> bytes:

@@ -13,13 +13,13 @@ from assistant.errors import (
     UnsupportedFileError,
 )
 from assistant.plan import TermIndex, has_term, read_plan
+from tests.documents import make_image_only_pdf
 from tests.plans import (
     GAPS_PLAN,
     GOOD_PLAN,
     as_text,
     encrypt_pdf,
     make_hyphenated_pdf,
-    make_image_only_pdf,
     make_plan_docx,
     make_plan_pdf,
 )

@@ -23,7 +23,7 @@ from assistant.errors import CorpusError, DocumentError
 from assistant.ingest.loaders import load_path
 from assistant.ingest.segment import LIST_MARKER, Block, segment
 from assistant.models import Document, DocumentInfo, ExtractedText, Passage
-from assistant.text import fold
+from assistant.text import fold, trim
 
 MANIFEST = "manifest.toml"
 FUNCTION_WORDS = {"en", "of", "de", "het", "een", "van", "voor", "met", "in", "op", "aan", "te", "bij", "naar", "om", "dat", "die", "and", "or", "the", "of", "to", "for"}
@@ -356,13 +356,8 @@ def _cell_spans_offsets(text: str, row: Block) -> list[tuple[int, int]]:
     spans, pos = [], row.start
     separator = "\t" if "\t" in row.text else "|"
     for part in row.text.split(separator):
-        start, end = pos, pos + len(part)
-        pos = end + 1
-        while start < end and text[start] in " \u00a0":
-            start += 1
-        while end > start and text[end - 1] in " \u00a0":
-            end -= 1
-        spans.append((start, end))
+        spans.append(trim(text, pos, pos + len(part), " \u00a0"))
+        pos += len(part) + 1
     if separator == "|":
         spans = [s for s in spans if s[1] > s[0]]
     return spans

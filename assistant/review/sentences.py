@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from assistant.plan import Plan
 from assistant.review.language import INSTRUCTION
-from assistant.text import fold, sentence_spans
+from assistant.text import fold, sentence_spans, trim
 
 TABLE_WINDOW = 6
 
@@ -81,12 +81,8 @@ def _tabular_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
     lines = []
     pos = start
     for line in text[start:end].split("\n"):
-        a, b = pos, pos + len(line)
-        pos = b + 1
-        while a < b and text[a] in " \t\f\u00a0":
-            a += 1
-        while b > a and text[b - 1] in " \t\f\u00a0":
-            b -= 1
+        a, b = trim(text, pos, pos + len(line))
+        pos += len(line) + 1
         if b > a:
             lines.append((a, b))
     if len(lines) < 5:
