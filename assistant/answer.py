@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Protocol
 
 from assistant.domain import Term, get_domain
@@ -39,6 +38,7 @@ class Library(Protocol):
     passages: list[Passage]
     retriever: HybridRetriever
     lexicon: Lexicon
+    heading_terms: set[str]
 
 
 class Composer(Protocol):
@@ -166,13 +166,10 @@ class _Composition:
     def in_domain(self) -> bool:
         """The question names something of the domain, or most of its words occur in the sources."""
         known = self.known_focus()
-        if self.q.has_domain_signal or any(f in self.heading_terms for f in known):
+        if self.q.has_domain_signal or any(f in self.lib.heading_terms for f in known):
             return True  # the sources' own headings name the domain's topics
         return bool(self.q.focus) and len(known) / len(self.q.focus) >= MIN_COVERAGE
 
-    @cached_property
-    def heading_terms(self) -> set[str]:
-        return {t for p in self.lib.passages for title in p.section for t in terms(title)}
 
     def target_unknown(self) -> bool:
         """The thing the question asks for ("welke boete") does not occur in the sources."""
@@ -265,24 +262,23 @@ class _Composition:
         return self.t(f"Handreiking – bouwsteen {bouwsteen} ({name})", f"Handreiking (national guidance) – building block {bouwsteen} ({name})")
 
     def has_wanted_fact(self, passages: Iterable[Passage]) -> bool:
-        """A sentence of `passages` holds the wanted kind of fact about the question's subject.
+        """A sentence of `passages` holds the wanted kind of fact about the question's subject."""
+        return self.q.wants not in FACT_PATTERNS or self.states_fact(passages, self.q.wants)
+
+    def states_fact(self, passages: Iterable[Passage], kind: str) -> bool:
+        """A sentence of `passages` holds a fact of `kind` about the question's subject.
 
         A number anywhere is not enough: "hoeveel RESV's" needs a number of RESV's, "hoe hoog is
         het eigen risico" an amount in a sentence about that risk.
         """
-        pattern = FACT_PATTERNS.get(self.q.wants or "")
-        if pattern is None:
-            return True
+        pattern = FACT_PATTERNS[kind]
         subject = self.subject_stems()
         for text in self.sentences(passages):
             for match in pattern.finditer(text):
                 if not subject:
                     return True
-                if self.q.wants == "count":
-                    after = terms(text[match.end():])[:3]
-                    if any(_stem_match(t, subject) for t in after):
-                        return True
-                elif any(_stem_match(t, subject) for t in terms(text)):
+                near = terms(text[match.end():])[:3] if kind == "count" else terms(text)
+                if any(_stem_match(t, subject) for t in near):
                     return True
         return False
 
@@ -500,10 +496,7 @@ class _Composition:
         support = self.answer_units(support[:MAX_SECTION])
         wanted = q.wants or ("date" if q.wants_date_maybe else None)
         if wanted in FACT_PATTERNS:
-            pattern = FACT_PATTERNS[wanted]
-            subject = self.subject_stems()
-            support += [h.passage for h in hits if h.passage not in support and any(
-                pattern.search(t) and (not subject or any(_stem_match(w, subject) for w in terms(t))) for t in self.sentences([h.passage]))][:2]
+            support += [h.passage for h in hits if h.passage not in support and self.states_fact([h.passage], wanted)][:2]
         if q.wants and not self.has_wanted_fact(support):
             return self.abstain("fact_not_in_sources", self.t(
                 f"De bronnen noemen geen {_WANT_NL[q.wants]} {_WHICH_NL[q.wants]} deze vraag beantwoordt.",

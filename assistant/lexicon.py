@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from assistant.text import stem, words
 
@@ -64,30 +64,20 @@ class Lexicon:
                 return True
         return False
 
-    def parts(self, word: str) -> list[str]:
-        """The corpus words `word` is glued from ("knelpuntenanalyse" -> knelpunten, analyse); [] if none."""
-        for cut in range(MIN_PART, len(word) - MIN_PART + 1):
-            head = word[:cut]
-            if head not in self.words:
-                continue
-            for link in LINKS:
-                rest = word[cut + len(link):]
-                if word[cut:].startswith(link) and len(rest) >= MIN_PART and self._plain(rest):
-                    return [head, rest]
-        return []
-
-    def _compound(self, word: str, depth: int = 0) -> bool:
-        if depth > 2:
-            return False
+    def _splits(self, word: str) -> Iterator[tuple[str, str]]:
+        """(head, rest) cuts of `word` whose head the corpus knows, a linking s/e/en dropped."""
         for cut in range(MIN_PART, len(word) - MIN_PART + 1):
             head = word[:cut]
             if head not in self.words and stem(head) not in self.stems:
                 continue
             for link in LINKS:
-                rest = word[cut:]
-                if not rest.startswith(link):
-                    continue
-                rest = rest[len(link):]
-                if len(rest) >= MIN_PART and (self._plain(rest) or self._compound(rest, depth + 1)):
-                    return True
-        return False
+                rest = word[cut + len(link):]
+                if word[cut:].startswith(link) and len(rest) >= MIN_PART:
+                    yield head, rest
+
+    def parts(self, word: str) -> list[str]:
+        """The corpus words `word` is glued from ("knelpuntenanalyse" -> knelpunten, analyse); [] if none."""
+        return next(([head, rest] for head, rest in self._splits(word) if head in self.words and self._plain(rest)), [])
+
+    def _compound(self, word: str, depth: int = 0) -> bool:
+        return depth <= 2 and any(self._plain(rest) or self._compound(rest, depth + 1) for _, rest in self._splits(word))

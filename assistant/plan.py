@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from assistant.domain import get_domain
 from assistant.ingest.loaders import load_bytes
-from assistant.ingest.segment import Block, segment
+from assistant.ingest.segment import Block, line_spans, segment
 from assistant.models import ExtractedText, Passage
 from assistant.text import fold, sentence_spans
 
@@ -98,7 +98,7 @@ def _masked(extracted: ExtractedText) -> str:
     """
     text = extracted.text.replace("\f", "\n")
     chars = list(text)
-    lines = _line_spans(text)
+    lines = line_spans(text)
     starts = extracted.page_starts or ()
     if len(starts) >= 2:
         edges: list[tuple[int, int]] = []
@@ -116,14 +116,6 @@ def _masked(extracted: ExtractedText) -> str:
         if text[start:end].strip() in ("•", "·", "▪", "◦", "-", "–") and end < len(text):
             chars[end] = " "  # "•\nitem" -> "• item"
     return "".join(chars)
-
-
-def _line_spans(text: str) -> list[tuple[int, int]]:
-    spans, pos = [], 0
-    for line in text.split("\n"):
-        spans.append((pos, pos + len(line)))
-        pos += len(line) + 1
-    return spans
 
 
 def _heading_level(block: Block, levels_known: bool, depth: int) -> int:

@@ -23,7 +23,7 @@ from assistant.lexicon import Lexicon
 from assistant.models import Answer, ChatTurn, Citation, Document, DocumentInfo, Review
 from assistant.retrieve import HybridRetriever
 from assistant.settings import Settings, get_settings, make_composer, make_embedder, make_vector_store
-from assistant.text import words
+from assistant.text import terms, words
 from assistant.understand import DUTCH_MARKERS, ENGLISH_MARKERS, understand
 
 FOREIGN_MARKERS = {"les", "le", "la", "des", "est", "sont", "pour", "avec", "quelle", "quelles", "quel", "qui", "que",
@@ -66,6 +66,8 @@ class Library:
         self.passages = data.passages
         self.retriever = retriever
         self.lexicon = Lexicon(f"{' '.join(p.section)} {p.lead_in or ''} {p.text}" for p in self.passages)
+        # The words of the sources' own headings name the domain's topics (see the composer).
+        self.heading_terms = {t for title in {t for p in self.passages for t in p.section} for t in terms(title)}
 
 
 class Assistant:

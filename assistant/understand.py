@@ -205,18 +205,17 @@ def understand(question: str, history: Sequence[ChatTurn] = (), insurer: str | N
     if not previous or not is_follow_up(question, query):
         return query
     before = understand(previous[-1], [ChatTurn(role="user", content=q) for q in previous[:-1]], insurer)
-    merged = replace(query, follow_up=True)
     ordinal = ORDINAL.search(fold(question))
     if ordinal and not (query.bouwstenen or query.hoofdtaken or query.phases):
         # "Wat valt onder de vijfde?" after a question about the hoofdtaken: the fifth of those.
-        n = ORDINALS[ordinal.group(1)]
+        n = [ORDINALS[ordinal.group(1)]]
         if before.all_hoofdtaken or before.hoofdtaken:
-            query = replace(query, hoofdtaken=[n])
+            query = replace(query, hoofdtaken=n)
         elif before.bouwstenen:
-            query = replace(query, bouwstenen=[n])
+            query = replace(query, bouwstenen=n)
         elif before.phases:
-            query = replace(query, phases=[n])
-        merged = replace(query, follow_up=True)
+            query = replace(query, phases=n)
+    merged = replace(query, follow_up=True)
     if not query.bouwstenen and not query.invalid_bouwstenen and not query.hoofdtaken and not query.phases:
         merged.bouwstenen, merged.invalid_bouwstenen = before.bouwstenen, before.invalid_bouwstenen
         merged.hoofdtaken, merged.phases = before.hoofdtaken, before.phases

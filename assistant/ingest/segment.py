@@ -32,7 +32,8 @@ class Block:
         return MD_HEADING.sub("", LIST_MARKER.sub("", self.text, count=1), count=1).strip()
 
 
-def _lines(text: str) -> list[tuple[int, int]]:
+def line_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every line of `text`, without its newline."""
     spans, pos = [], 0
     for line in text.split("\n"):
         spans.append((pos, pos + len(line)))
@@ -66,7 +67,7 @@ def is_heading_line(line: str, next_line: str | None) -> bool:
 def segment(text: str, heading_spans: tuple[tuple[int, int, int], ...] = (), guess_headings: bool = True) -> list[Block]:
     """Split `text` into blocks. Known heading spans win; other headings are guessed by their look."""
     heading_at = {start: level for start, _, level in heading_spans}
-    lines = _lines(text)
+    lines = line_spans(text)
     blocks: list[Block] = []
     current: list[int] | None = None  # [start, end, kind]
     kind = ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.ingest.segment import line_spans
 from assistant.plan import Plan
 from assistant.review.language import INSTRUCTION
 from assistant.text import fold, sentence_spans, trim
@@ -78,13 +79,8 @@ def sentences_of(plan: Plan, i: int, cache: dict[int, list[Sentence]]) -> list[S
 
 def _tabular_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The lines of a span that is a table flattened into one cell per line (PDF extraction), else []."""
-    lines = []
-    pos = start
-    for line in text[start:end].split("\n"):
-        a, b = trim(text, pos, pos + len(line))
-        pos += len(line) + 1
-        if b > a:
-            lines.append((a, b))
+    trimmed = (trim(text, start + a, start + b) for a, b in line_spans(text[start:end]))
+    lines = [(a, b) for a, b in trimmed if b > a]
     if len(lines) < 5:
         return []
     lengths = sorted(b - a for a, b in lines)
