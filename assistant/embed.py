@@ -5,6 +5,7 @@ Both backends run from files inside installed packages: nothing is fetched from 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import zipfile
@@ -115,6 +116,17 @@ class DiskCachedEmbedder:
         except (OSError, ValueError, zipfile.BadZipFile):
             return {}
 
+    def _store(self, cache: dict[str, np.ndarray]) -> None:
+        """Write the cache; a folder that cannot be written only costs the next start its speed."""
+        partial = self.path.with_suffix(".tmp.npz")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            np.savez(partial, **cache)
+            os.replace(partial, self.path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                partial.unlink(missing_ok=True)
+
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         cache = self._load()
         keys = [hashlib.sha1(t.encode()).hexdigest() for t in texts]
@@ -122,8 +134,5 @@ class DiskCachedEmbedder:
         if todo:
             for i, vector in zip(todo, self.inner.embed_passages([texts[i] for i in todo]), strict=True):
                 cache[keys[i]] = np.asarray(vector, dtype=np.float32)
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            partial = self.path.with_suffix(".tmp.npz")
-            np.savez(partial, **cache)
-            os.replace(partial, self.path)
+            self._store(cache)
         return np.stack([cache[key] for key in keys]) if keys else np.zeros((0, 0), dtype=np.float32)

@@ -44,3 +44,12 @@ def test_damaged_cache_is_rebuilt(tmp_path):
     cached.path.write_bytes(b"not a zip file")
     assert cached.embed_passages(["Kwartaalrapportages verplicht."]).shape[0] == 1
     assert embedder.embedded == 1
+
+
+def test_unwritable_cache_folder_still_embeds(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    embedder = CountingEmbedder()
+    vectors = DiskCachedEmbedder(embedder, blocker / "vector-cache").embed_passages(["Escalatieladder verplicht."])
+    assert vectors.shape[0] == 1 and embedder.embedded == 1
+    assert blocker.read_text().startswith("a file")  # nothing stored was touched
