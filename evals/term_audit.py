@@ -1,0 +1,126 @@
+"""Catalogue terms whose only origin can be an eval plan, and their removal.
+
+The requirement catalogue's evidence terms must come from the sources (the handreiking and the
+insurers' policy) or from general Dutch. A term that stands in no source but in the plans the
+earlier rules were written against is suspect when it is a wording rather than a word: it occurs
+in exactly one such plan, or it is a phrase of several words, or a code such as "ht2" or "k1".
+Single general words used by several plans ("stichting", "jaarrekening") stay.
+
+    python -m evals.term_audit            # list the suspect terms
+    python -m evals.term_audit --remove   # strip them from corpus/requirements.toml
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+
+from assistant.plan import term_pattern
+from assistant.text import fold
+
+REPO = Path(__file__).resolve().parents[1]
+CATALOGUE = REPO / "corpus" / "requirements.toml"
+SOURCES = ("handreiking-contractering-resv.txt", "inkoopbeleid-resv-verzekeraars.txt")
+SPLIT = REPO / "evals" / "plans" / "split.toml"
+CODE = re.compile(r"^[a-z]{1,3}\d+$")
+
+
+def catalogue_terms(entry: dict) -> Iterator[str]:
+    """Every evidence term of one catalogue entry."""
+    for key in ("concepts", "thin"):
+        for group in entry.get(key, []):
+            yield from group
+    yield from entry.get("contrary", [])
+    for part in entry.get("parts", []):
+        yield from part["terms"]
+    for rule in entry.get("numbers", []):
+        yield from rule.get("terms", [])
+        yield from rule.get("count_terms", [])
+
+
+def suspect_terms(catalogue: dict, sources: str, plans: dict[str, str]) -> list[tuple[str, str, list[str]]]:
+    """(requirement id, term, plans holding it) for every term whose only origin can be a plan."""
+    folded_sources = fold(sources)
+    folded_plans = {name: fold(text) for name, text in plans.items()}
+    out = []
+    for entry in catalogue.get("requirement", []):
+        for term in dict.fromkeys(catalogue_terms(entry)):
+            words = fold(term).strip("* ").split()
+            if not words:
+                continue
+            pattern = term_pattern(term)
+            if pattern.search(folded_sources):
+                continue
+            holders = [name for name, text in folded_plans.items() if pattern.search(text)]
+            if len(holders) == 1 or (holders and (len(words) > 1 or CODE.match(words[0]))):
+                out.append((entry["id"], term, holders))
+    return out
+
+
+def seen_plans() -> dict[str, str]:
+    """The texts of the plans the earlier, hand-made rules were written against."""
+    names = tomllib.loads(SPLIT.read_text(encoding="utf-8"))["seen_by_earlier_rules"]
+    return {name: (REPO / "evals" / "plans" / "src" / f"{name}.md").read_text(encoding="utf-8") for name in names}
+
+
+def source_text() -> str:
+    return "\n".join((REPO / "corpus" / name).read_text(encoding="utf-8") for name in SOURCES)
+
+
+def remove_terms(toml_text: str, suspects: list[tuple[str, str, list[str]]]) -> str:
+    """The catalogue text without the suspect terms; groups and parts left empty are dropped."""
+    by_id: dict[str, set[str]] = {}
+    for requirement_id, term, _ in suspects:
+        by_id.setdefault(requirement_id, set()).add(term)
+    blocks = re.split(r"(?m)^(?=\[\[requirement\]\])", toml_text)
+    out = []
+    for block in blocks:
+        found = re.search(r'(?m)^id = "([^"]+)"', block)
+        terms = by_id.get(found.group(1), set()) if found else set()
+        for term in terms:
+            quoted = re.escape('"' + term.replace("\\", "\\\\").replace('"', '\\"') + '"')
+            block = re.sub(rf"{quoted}\s*,\s*|,\s*{quoted}(?=\s*\])|{quoted}", "", block)
+        out.append(_drop_empty(block) if terms else block)
+    return "".join(out)
+
+
+def _drop_empty(block: str) -> str:
+    """Drop parts and concept groups that lost all their terms (thin groups stay aligned as [])."""
+    block = re.sub(r'(?m)^\s*\{ name = "[^"]*", terms = \[\s*\] \},?\n', "", block)
+    concepts = re.search(r"(?ms)^concepts = \[\n(.*?)^\]\n", block)
+    if concepts is None:
+        return block
+    lines = concepts.group(1).splitlines(keepends=True)
+    empty = [n for n, line in enumerate(lines) if re.match(r"^\s*\[\s*\],?\s*$", line)]
+    if not empty:
+        return block
+    kept = "".join(line for n, line in enumerate(lines) if n not in empty)
+    block = block[: concepts.start(1)] + kept + block[concepts.end(1):]
+    thin = re.search(r"(?ms)^thin = \[\n(.*?)^\]\n", block)
+    if thin is not None:
+        rows = thin.group(1).splitlines(keepends=True)
+        rows = [row for n, row in enumerate(rows) if n not in empty]
+        block = block[: thin.start(1)] + "".join(rows) + block[thin.end(1):]
+    return block
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--remove", action="store_true", help="strip the suspect terms from the catalogue")
+    args = parser.parse_args(argv)
+    text = CATALOGUE.read_text(encoding="utf-8")
+    suspects = suspect_terms(tomllib.loads(text), source_text(), seen_plans())
+    for requirement_id, term, holders in suspects:
+        print(f"{requirement_id}\t{term!r}\t{', '.join(holders)}")
+    print(f"{len(suspects)} suspect terms", file=sys.stderr)
+    if args.remove and suspects:
+        CATALOGUE.write_text(remove_terms(text, suspects), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
