@@ -121,3 +121,55 @@ def get_domain() -> Domain:
     """The domain vocabulary, parsed once."""
     with DATA_FILE.open("rb") as fh:
         return Domain(tomllib.load(fh))
+
+
+REVIEW_FILE = Path(__file__).parent / "data" / "review.toml"
+
+
+@dataclass(frozen=True)
+class DocumentRules:
+    """What makes a document an RESV-plan (`data/review.toml`, [document])."""
+
+    subject: tuple[str, ...]
+    own: tuple[str, ...]
+    own_gap: int
+    period: tuple[int, ...]
+    min_mentions: int
+    words_per_mention: int
+    title_chars: int
+    title_words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LanguageRules:
+    """Function words that tell Dutch from English (`data/review.toml`, [language])."""
+
+    min_share: float
+    words: dict[str, frozenset[str]]
+
+
+@dataclass(frozen=True)
+class ReviewRules:
+    version: str
+    document: DocumentRules
+    language: LanguageRules
+
+
+@lru_cache(maxsize=1)
+def get_review_rules() -> ReviewRules:
+    """The review's reading data, parsed once."""
+    with REVIEW_FILE.open("rb") as fh:
+        data = tomllib.load(fh)
+    doc = data["document"]
+    lang = data["language"]
+    return ReviewRules(
+        version=data["version"],
+        document=DocumentRules(
+            subject=tuple(fold(t) for t in doc["subject"]), own=tuple(fold(t) for t in doc["own"]), own_gap=int(doc["own_gap"]),
+            period=tuple(int(y) for y in doc["period"]), min_mentions=int(doc["min_mentions"]),
+            words_per_mention=int(doc["words_per_mention"]), title_chars=int(doc["title_chars"]),
+            title_words=tuple(fold(t) for t in doc["title_words"]),
+        ),
+        language=LanguageRules(min_share=float(lang["min_share"]),
+                               words={code: frozenset(lang[code]) for code in ("nl", "en")}),
+    )

@@ -157,6 +157,15 @@ class Summary(BaseModel):
     missing: int = 0
 
 
+class DocumentAssessment(BaseModel):
+    """What the review decided about the document before judging any requirement."""
+
+    is_resv_plan: bool = Field(description="The document is the plan of a regional primary-care collaboration for 2027 onwards.")
+    language: Literal["nl", "en", "other"] = Field(description="The language the document is written in.")
+    judged: bool = Field(description="Requirements could come out met: a Dutch RESV-plan. When false, no finding is met.")
+    statement: str = Field(description="One plain Dutch sentence for the top of the review.")
+
+
 class Review(BaseModel):
     plan: str
     insurer: InsurerName
@@ -164,3 +173,4 @@ class Review(BaseModel):
     summary: Summary
     pages: int | None = None
     seconds: float | None = None
+    document: DocumentAssessment | None = Field(None, description="Is this an RESV-plan, and in which language (added 2026-12).")

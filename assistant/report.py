@@ -91,6 +91,7 @@ def _markdown(review: Review, today: date) -> str:
         f"- **Getoetst:** {len(review.findings)} eisen uit de handreiking en het inkoopbeleid van {review.insurer}",
         f"- **Uitkomst:** {s.met} voldaan, {s.partial} deels, {s.missing} ontbreekt",
         "",
+        *([f"> **{_md_inline(review.document.statement)}**", ""] if review.document is not None and not review.document.judged else []),
         "> Dit is een eerste, automatische beoordeling. Elke uitspraak citeert het plan; controleer de "
         "tekortkomingen en twijfelgevallen zelf voordat u het plan afwijst of goedkeurt.",
         "",
@@ -196,6 +197,8 @@ def _html(review: Review, today: date) -> str:
         f"<dt>Getoetst</dt><dd>{len(review.findings)} eisen uit de handreiking en het inkoopbeleid van {_e(review.insurer)}</dd>",
         f"<dt>Uitkomst</dt><dd>{s.met} voldaan, {s.partial} deels, {s.missing} ontbreekt</dd>",
         "</dl>",
+        *([f'<p class="document-warning" role="alert"><strong>{_e(review.document.statement)}</strong></p>']
+          if review.document is not None and not review.document.judged else []),
         '<p class="disclaimer">Dit is een eerste, automatische beoordeling. Elke uitspraak citeert het plan; '
         "controleer de tekortkomingen en twijfelgevallen zelf voordat u het plan afwijst of goedkeurt.</p>",
         "</header>",

@@ -125,6 +125,11 @@ class Assistant:
 
     # --- answers ------------------------------------------------------------------------------
 
+    @property
+    def insurers(self) -> list[str]:
+        """The insurers whose policy the corpus holds, from the domain data."""
+        return get_domain().insurer_names
+
     def resolve_insurer(self, name: str | None) -> str | None:
         """Canonical insurer name, or `UnknownInsurerError` naming the ones we know."""
         if name is None or not name.strip():
@@ -240,10 +245,8 @@ class Assistant:
             except ResvError:
                 pass  # a broken catalogue is reported by the review that needs it
 
-    def review(self, data: bytes, filename: str, insurer: str) -> Review:
-        """First-pass review of a draft plan against the handreiking and `insurer`'s policy."""
+    def _plan(self, data: bytes, filename: str, insurer: str) -> tuple[object, str]:
         from assistant.plan import read_plan
-        from assistant.review import review_plan
 
         canonical = self.resolve_insurer(insurer)
         if canonical is None:
@@ -252,7 +255,25 @@ class Assistant:
         self.embedder.warm_up()
         if self._review_warm_up is not None:
             self._review_warm_up.join()  # the catalogue vectors being embedded at start-up
-        return review_plan(plan, canonical, self.requirements, self.embedder)
+        return plan, canonical
+
+    def assess(self, data: bytes, filename: str, insurer: str, mode: str = "hybrid") -> tuple:
+        """The review's document check and per-requirement features before any verdict (what the judge is fitted on)."""
+        from assistant.review.findings import assess
+
+        plan, canonical = self._plan(data, filename, insurer)
+        return assess(plan, canonical, self.requirements, self.embedder, mode=mode)
+
+    def review(self, data: bytes, filename: str, insurer: str, mode: str = "hybrid") -> Review:
+        """First-pass review of a draft plan against the handreiking and `insurer`'s policy.
+
+        `mode` is how plan passages are ranked: "hybrid" (the product), or "bm25" / "dense" alone
+        (the evaluation's baselines).
+        """
+        from assistant.review import review_plan
+
+        plan, canonical = self._plan(data, filename, insurer)
+        return review_plan(plan, canonical, self.requirements, self.embedder, mode=mode)
 
 
 __all__ = ["Assistant", "DocumentSummary", "PassageView", "ResvError"]

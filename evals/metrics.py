@@ -10,6 +10,8 @@ import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
+from assistant.text import fold
+
 STATUSES = ("met", "partial", "missing")
 GAP = ("partial", "missing")
 _SPACE = re.compile(r"\s+")
@@ -203,3 +205,33 @@ def flatten(tree: Mapping[str, object], prefix: str = "") -> dict[str, float]:
 def deltas(current: Mapping[str, float], baseline: Mapping[str, float]) -> dict[str, tuple[float, float, float]]:
     """(baseline, current, current - baseline) for each metric both have."""
     return {k: (baseline[k], current[k], current[k] - baseline[k]) for k in current if k in baseline}
+
+
+_PAGE_REF = re.compile(r"\(p\. [\d, ]+\)")
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)?")
+_QUOTED = re.compile(r"„(.+?)”")
+
+
+def note_faithful(note: str, quotes: Sequence[str], requirement: str) -> bool:
+    """Does the note say no more than its quotes? Every figure in it (page references aside) stands in a
+    quote or in the requirement (its threshold), and every text it quotes („…”) stands in a quote.
+
+    Written apart from the product's own check (assistant.review.faithful), so the eval does not
+    grade the product with the product's check; only the reading of numbers written in words
+    ("zes van de tien" is 60 %) is shared.
+    """
+    from assistant.review.numbers import counts, percentages
+
+    evidence = normalize(" ".join(quotes))
+    own = normalize(requirement)
+    values = {round(v, 1) for v, _ in [*percentages(fold(evidence)), *counts(fold(evidence))]}
+    for quoted in _QUOTED.findall(note):
+        if normalize(quoted.removesuffix("…")) not in evidence:
+            return False
+    for figure in _FIGURE.findall(_QUOTED.sub(" ", _PAGE_REF.sub(" ", note))):
+        forms = {figure, figure.replace(",", "."), figure.replace(".", ",")}
+        if round(float(figure.replace(",", ".")), 1) in values:
+            continue
+        if not any(re.search(rf"(?<![\d.,]){re.escape(f)}(?!\d)", text) for f in forms for text in (evidence, own)):
+            return False
+    return True

@@ -74,3 +74,21 @@ def review_covers_insurer_only(review: Review) -> None:
     assert {f.bouwsteen for f in review.findings} == set(range(1, 8))
     counts = {s: sum(f.status == s for f in review.findings) for s in ("met", "partial", "missing")}
     assert counts == review.summary.model_dump(include={"met", "partial", "missing"})
+
+
+def review_notes_are_faithful(review: Review, catalogue) -> None:  # noqa: ANN001 - list of Requirement
+    """No note says more than its quotes, and no note names an internal requirement id."""
+    from assistant.review.faithful import unsupported
+
+    by_id = {r.id: r for r in catalogue}
+    ids = set(by_id)
+    for finding in review.findings:
+        assert not unsupported(finding.note, [e.quote for e in finding.evidence], by_id[finding.id]), (finding.id, finding.note)
+        assert not any(i in finding.note for i in ids), (finding.id, finding.note)
+
+
+def review_of_non_plan_meets_nothing(review: Review) -> None:
+    """A document that is no Dutch RESV-plan is said to be so, and no requirement comes out met."""
+    assert review.document is not None and not review.document.judged
+    assert review.document.statement
+    assert review.summary.met == 0 and all(f.status != "met" for f in review.findings)

@@ -31,6 +31,7 @@ const errors = document.getElementById("review-errors");
 const result = document.getElementById("review-result");
 const resultTitle = document.getElementById("review-title");
 const summary = document.getElementById("review-summary");
+const documentWarning = document.getElementById("document-warning");
 const table = document.getElementById("review-table");
 const onlyGaps = document.getElementById("only-gaps");
 const statusFilter = document.getElementById("status-filter");
@@ -290,8 +291,16 @@ function renderSummary(data) {
   );
 }
 
+function renderDocumentCheck(data) {
+  // the review's statement on the document as a whole: shown above everything when nothing could be judged met
+  const doc = data.document;
+  documentWarning.hidden = !doc || doc.judged;
+  documentWarning.textContent = doc && !doc.judged ? doc.statement : "";
+}
+
 export function renderReview(data) {
   resultTitle.textContent = `Beoordeling van ${data.plan || "het plan"} — ${data.insurer || ""}`.replace(/ — $/, "");
+  renderDocumentCheck(data);
   renderSummary(data);
   const groups = new Map();
   for (const f of data.findings || []) {

@@ -32,7 +32,7 @@ from assistant.review.language import (
     says_contrary,
     specific_heading,
 )
-from assistant.review.notes import absent_note, fmt_number, met_note, negated_note, shorten
+from assistant.review.notes import absent_note, fmt_number, negated_note, shorten
 from assistant.review.numbers import ALL, YEAR, count_items, counts, measurable_quantities, mentions_year, percentages
 from assistant.review.rank import Ranker
 from assistant.review.sentences import Claim, Sentence, sentences_of
@@ -43,13 +43,28 @@ MAX_EVIDENCE = 3
 # only for goals that are best made measurable.
 MEASURABLE_ASKED = re.compile(r"\bsmart\b|\bmeetba")
 SCOPE_AFFINITY = 0.5
+NEARBY_PASSAGES = 2
+NEARBY_SENTENCES = 6
 
 
 @dataclass
 class Judgement:
+    """The reading rules' finding for one requirement."""
+
     status: str
     note: str
     evidence: list[Sentence] = field(default_factory=list)
+    against: bool = False  # the plan says it is absent, postponed, only intended, or the opposite
+    nearby: list[Sentence] = field(default_factory=list)  # sentences of the passages ranked first for it
+
+
+@dataclass(frozen=True)
+class NumberCheck:
+    """What the plan says about a number the requirement sets a threshold for."""
+
+    shortfall: str | None  # None when the number meets the threshold
+    sentence: Sentence | None  # the sentence that gives the number
+    found: bool  # a number was found at all
 
 
 class Checker:
@@ -95,7 +110,13 @@ class Checker:
         if not pool:
             return Judgement("missing", absent_note(requirement))
         relevance = self.ranker.scores(requirement, vector)
+        judgement = self._check(requirement, pool, relevance, groups)
+        top = [int(i) for i in np.argsort(-relevance, kind="stable")[:NEARBY_PASSAGES] if relevance[i] > 0]
+        judgement.nearby = [s for i in top for s in sentences_of(self.plan, i, self.sentences) if not s.instruction][:NEARBY_SENTENCES]
+        return judgement
 
+    def _check(self, requirement: Requirement, pool: Sequence[int], relevance: np.ndarray, groups: list) -> Judgement:
+        """The rules' verdict from the claims of the passages in `pool`."""
         full, negative, tentative = [], [], []
         for i in pool:
             claims = self._claims(requirement, i)
@@ -131,11 +152,11 @@ class Checker:
             if requirement.smart and MEASURABLE_ASKED.search(fold(requirement.requirement)):
                 vague = self._smart(requirement, [i for _, i, _ in tentative[:8]])
                 if vague and not vague[1]:  # wishes without a single measurable target are no SMART goals
-                    return Judgement("missing", "Niet voldaan: " + vague[0] + ".", [claim.sentence])
-            return Judgement("partial", "Deels: alleen als voornemen of verkenning beschreven.", [claim.sentence])
+                    return Judgement("missing", "Niet voldaan: " + vague[0] + ".", [claim.sentence], against=True)
+            return Judgement("partial", "Deels: alleen als voornemen of verkenning beschreven.", [claim.sentence], against=True)
         if negative:
             claim = negative[0][2][0]
-            return Judgement("missing", negated_note(requirement, claim), [claim.sentence])
+            return Judgement("missing", negated_note(requirement, claim), [claim.sentence], against=True)
         return Judgement("missing", absent_note(requirement))
 
     def _claims(self, requirement: Requirement, i: int) -> list[Claim]:
@@ -199,12 +220,11 @@ class Checker:
             elif absent:
                 shortfalls.append("ontbreekt: " + ", ".join(absent))
         for rule in requirement.numbers:
-            verdict = self._number(requirement, rule)
-            if verdict:
-                note, sentence, found_any = verdict
-                (shortfalls if found_any else fatal).append(note)
-                if sentence is not None:
-                    evidence = [sentence] + [s for s in evidence if s.start != sentence.start]
+            number = self._number(requirement, rule)
+            if number.shortfall:
+                (shortfalls if number.found else fatal).append(number.shortfall)
+            if number.sentence is not None:  # the sentence that gives the number is evidence, met or not
+                evidence = [number.sentence] + [s for s in evidence if s.start != number.sentence.start]
         if requirement.years:
             claim_sentences = [c.sentence for _, _, positives in full for c in positives]  # a year may be told anywhere in the plan
             missing_years = self._years_missing(requirement, claim_sentences)
@@ -254,17 +274,18 @@ class Checker:
             claim = hedged[0][2][0]
             shortfalls.append(f"elders alleen als voornemen: „{shorten(self.plan.text[claim.sentence.start:claim.sentence.end])}”")
             evidence = evidence[:2] + [claim.sentence]
+        said_against = against is not None or bool(hedged and not conflict and not fatal)
         if fatal:
-            return Judgement("missing", "Niet voldaan: " + "; ".join(fatal + shortfalls) + ".", evidence)
+            return Judgement("missing", "Niet voldaan: " + "; ".join(fatal + shortfalls) + ".", evidence, against=said_against)
         if shortfalls:
-            return Judgement("partial", "Deels: " + "; ".join(shortfalls) + ".", evidence)
-        return Judgement("met", met_note(requirement, self.plan, evidence), evidence)
+            return Judgement("partial", "Deels: " + "; ".join(shortfalls) + ".", evidence, against=said_against)
+        return Judgement("met", "Voldaan.", evidence)  # the final note is written from the quotes (findings)
 
     def _parts_only(self, requirement: Requirement, full: list, negative: list) -> Judgement:
         if not full:
             if negative:
                 claim = negative[0][2][0]
-                return Judgement("missing", negated_note(requirement, claim), [claim.sentence])
+                return Judgement("missing", negated_note(requirement, claim), [claim.sentence], against=True)
             return Judgement("missing", absent_note(requirement))
         best_score = full[0][0]
         b = requirement.bouwsteen - 1
@@ -318,19 +339,18 @@ class Checker:
                     break
         return out[:MAX_EVIDENCE]
 
-    def _number(self, requirement: Requirement, rule: NumberRule) -> tuple[str, Sentence | None, bool] | None:
-        """None when the plan's number meets the rule, else (shortfall note, the sentence that says it,
-        whether a number was found at all)."""
+    def _number(self, requirement: Requirement, rule: NumberRule) -> NumberCheck:
+        """The plan's number for `rule`: the sentence that gives it, and the shortfall when it falls short."""
         index = self.plan.index
         assert index is not None
         if rule.money:
             amounts = [s for i in index.any_of(rule.terms) if self._allowed(requirement, i)
                        for s in sentences_of(self.plan, i, self.sentences) if re.search(r"€\s?\d|\d\s?(?:euro|eur)\b", s.folded)]
             if len(amounts) >= (rule.min_count or 1):
-                return None
+                return NumberCheck(None, amounts[0], True)
             if amounts:
-                return ("alleen een totaalbedrag, geen specificatie per post", amounts[0], True)
-            return ("geen bedragen genoemd", None, False)
+                return NumberCheck("alleen een totaalbedrag, geen specificatie per post", amounts[0], True)
+            return NumberCheck("geen bedragen genoemd", None, False)
         years = [int(y) for y in requirement.years if str(y).isdigit()]
         best: tuple[tuple, float, Sentence] | None = None
         values: list[tuple[float, Sentence, int]] = []
@@ -357,7 +377,8 @@ class Checker:
                         best = (key, value, s)
         if best is None:
             what = f"{rule.what}: geen aantal of percentage gevonden"
-            return (what + (f" (vereist minimaal {fmt_number(rule.min_percent)} %)" if rule.min_percent is not None else f" (vereist minimaal {rule.min_count})"), None, False)
+            return NumberCheck(what + (f" (vereist minimaal {fmt_number(rule.min_percent)} %)" if rule.min_percent is not None
+                                       else f" (vereist minimaal {rule.min_count})"), None, False)
         top_rank = best[0][0]
         if top_rank > 0:  # no number for the most specific term: the weakest of the others counts
             value, sentence = min(((v, s) for v, s, r in values if r > 0), key=lambda x: x[0])
@@ -365,9 +386,9 @@ class Checker:
             value, sentence = best[1], best[2]
         threshold = rule.min_percent if rule.min_percent is not None else float(rule.min_count or 0)
         if value + 1e-9 >= threshold:
-            return None
+            return NumberCheck(None, sentence, True)
         unit = " %" if rule.min_percent is not None else ""
-        return (f"{rule.what}: {fmt_number(value)}{unit} gevonden, minimaal {fmt_number(threshold)}{unit} vereist", sentence, True)
+        return NumberCheck(f"{rule.what}: {fmt_number(value)}{unit} gevonden, minimaal {fmt_number(threshold)}{unit} vereist", sentence, True)
 
     def _counted(self, folded: str, rule: NumberRule) -> list[tuple[float, int]]:
         out = [(v, at) for v, at in counts(folded) if v < 1000]
@@ -423,7 +444,7 @@ class Checker:
         if measurable and not vague:
             return None
         if measurable:
-            return (f"{vague} van de {measurable + vague} doelen zonder meetbare streefwaarde (niet SMART)", True)
+            return ("niet alle doelen hebben een meetbare streefwaarde (niet SMART)", True)
         return ("doelen niet meetbaar (SMART) geformuleerd: geen nulmeting, streefwaarde of termijn", False)
 
     def _postcode(self, passages: Sequence[int]) -> bool:

@@ -71,6 +71,16 @@ ESCALATION = re.compile(r"\bescal\w*|\bbij (?:problemen|conflicten|geschillen|on
 LONG_TERM = re.compile(r"\b(?:lange|langere) termijn\b|\bna 2030\b|>\s?2030|\btoekomstscenario\w*|\bscenario")
 POSTCODE = re.compile(r"\bpostcode\w*|(?<![\d.,])\d{4}\s?[a-z]{2}\b|(?<![\d.,])(\d{4})\s*(?:–|-|t/m|tot)\s*(\d{4})(?![\d.,])")
 
+# A limitation: what follows holds for part only ('alleen voor de huisartsen').
+LIMITED = re.compile(r"\b(?:alleen|slechts|uitsluitend|enkel|beperkt tot|deels|gedeeltelijk)\b")
+
+
+def hedged(folded: str) -> bool:
+    """The sentence qualifies what it says: negated, limited, postponed, explored or only intended."""
+    return bool(NEGATION.search(folded) or NEAR_NEGATION.search(folded) or LIMITED.search(folded) or POSTPONED.search(folded)
+                or EXPLORING.search(folded) or INTENT.search(folded) or (FUTURE_WORK.search(folded) and FUTURE_WHEN.search(folded)))
+
+
 def groups_of(requirement: Requirement) -> list[tuple[str, ...]]:
     """The requirement's concept groups, thin wordings included."""
     return requirement.groups

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from assistant.catalogue import Requirement
-from assistant.plan import Plan
-from assistant.review.sentences import Claim, Sentence
+from assistant.review.faithful import is_faithful
+from assistant.review.sentences import Claim
 
 def fmt_number(value: float | None) -> str:
     if value is None:
@@ -29,7 +29,8 @@ def negated_note(requirement: Requirement, claim: Claim) -> str:
     return "Ontbreekt volgens het plan." if claim.negated else "Uitgesteld of alleen voorgenomen in het plan."
 
 
-def met_note(requirement: Requirement, plan: Plan, evidence: Sequence[Sentence]) -> str:
+def met_note(requirement: Requirement, quotes: Sequence[str], pages: Sequence[int]) -> str:
+    """'Voldaan: …' naming only what the quoted evidence itself shows."""
     bits = []
     if requirement.parts:
         bits.append("alle onderdelen genoemd (" + ", ".join(p.name for p in requirement.parts) + ")")
@@ -39,7 +40,30 @@ def met_note(requirement: Requirement, plan: Plan, evidence: Sequence[Sentence])
         bits.append("doelen meetbaar geformuleerd")
     if requirement.postcode:
         bits.append("werkgebied op postcodeniveau")
-    pages = sorted({plan.page_at(s.start) for s in evidence if plan.page_at(s.start)})
+    shown = [bit for bit in bits if is_faithful(bit, quotes, requirement)]
     where = f" (p. {', '.join(map(str, pages))})" if pages else ""
-    return ("Voldaan: " + "; ".join(bits) + where + ".") if bits else f"Voldaan: beschreven in het plan{where}."
+    return ("Voldaan: " + "; ".join(shown) + where + ".") if shown else f"Voldaan: beschreven in het plan{where}."
 
+
+LOWERED = {
+    "weak": {
+        "partial": "Deels: de passages hieronder gaan over deze eis, maar de beoordeling is niet zeker genoeg om voldaan te "
+                   "zeggen; lees ze na.",
+    },
+    "gates": {
+        "partial": "Deels: het plan beschrijft dit, maar het jaar of de omvang die de eis noemt staat niet bij de gevonden passages.",
+    },
+}
+
+
+def lowered_note(status: str, reason: str, document_statement: str) -> str:
+    """Why the verdict is lower than the reading rules found."""
+    if reason == "document":
+        return "Deels: het onderwerp komt in het document voor, maar het is niet beoordeeld als voldaan. " + document_statement
+    return LOWERED.get(reason, {}).get(status) or fallback_note(status)
+
+
+def fallback_note(status: str) -> str:
+    """A note that claims nothing beyond the status."""
+    return {"met": "Voldaan: beschreven in het plan.", "partial": "Deels: het plan beschrijft dit niet volledig.",
+            "missing": "Niet voldaan."}[status]
