@@ -77,6 +77,8 @@ class Requirement(_Spec):
     postcode: bool = False
     scope: Literal["plan", "bouwsteen"] = "plan"
     depth: int = Field(1, ge=1, le=5, description="Sentences of support needed before a description counts as worked out.")
+    later: Literal["counts", "planned", "intended", "absent"] = Field(
+        "absent", description="How a plan for later reads: set per bouwsteen by the catalogue's [later] table, or per entry.")
     aggregate: str | None = Field(None, description="Id prefix of the requirements whose verdicts this one summarises.")
     # Filled in by load_catalogue: where the quote stands in the document's text.
     start: int | None = None
@@ -122,9 +124,12 @@ def load_catalogue(corpus_dir: Path) -> list[Requirement]:
     entries = data.get("requirement", [])
     if not entries:
         raise CorpusError(f"{path} bevat geen [[requirement]]-regels.")
+    later = data.get("later", {})
     requirements = []
     for n, entry in enumerate(entries, 1):
         try:
+            if isinstance(entry, dict) and "later" not in entry:
+                entry = entry | {"later": later.get(str(entry.get("bouwsteen")), later.get("default", "absent"))}
             requirements.append(Requirement(**entry))
         except ValidationError as exc:
             name = entry.get("id", f"nummer {n}") if isinstance(entry, dict) else f"nummer {n}"

@@ -153,6 +153,7 @@ class ReviewRules:
     version: str
     document: DocumentRules
     language: LanguageRules
+    reading: dict[str, re.Pattern[str]]  # general Dutch markers: negation, postponement, intention, …
 
 
 @lru_cache(maxsize=1)
@@ -172,4 +173,5 @@ def get_review_rules() -> ReviewRules:
         ),
         language=LanguageRules(min_share=float(lang["min_share"]),
                                words={code: frozenset(lang[code]) for code in ("nl", "en")}),
+        reading={name: re.compile(pattern) for name, pattern in data["reading"].items()},
     )

@@ -12,67 +12,32 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from assistant.catalogue import Requirement
+from assistant.domain import get_review_rules
 from assistant.plan import has_term, term_pattern
 from assistant.text import fold
 
 
-# Absent or not done: counts against every requirement.
-NEGATION = re.compile(
-    r"\bontbre\w*|\bnog (?:niet|geen)\b|\bniet (?:opgenomen|uitgewerkt|beschreven|vastgelegd|geregeld|bekend|beschikbaar|"
-    r"gemaakt|aanwezig|voorzien|formeel|duidelijk|bepaald|vastgesteld)\b|"
-    r"\b(?:later|nader|nog|verder) (?:uit ?te ?werken|uitgewerkt|uitwerken|bepaald|te bepalen|ingevuld|vastgesteld|aangeleverd)\b|"
-    r"\bnader te bepalen\b|\bn\.?t\.?b\.?(?!\w)|\btbd\b|(?<![\w.])p\.?m\.?(?![\w.])|\bvolgt (?:later|nog|na|in|zodra)\b|"
-    r"\bwordt later\b|\bworden later\b|\bwerken we (?:\w+ ){0,6}uit\b|\bwerken (?:\w+ ){0,3}(?:later|nog) uit\b"
-)
-# 'geen', 'niet', 'zonder' negate only close to the requirement's own words.
-NEAR_NEGATION = re.compile(r"\b(?:geen|niet|zonder)\b")
-# Not yet there: planned for later or provisional.
-POSTPONED = re.compile(
-    r"\bgepland\b|\bin voorbereiding\b|\bin ontwikkeling\b|\bwordt ontwikkeld\b|\bzodra\b|\bvoorlopig\b|\bi\.o\.(?!\w)|"
-    r"\bin oprichting\b|\bna de zomer\b|\bin het najaar\b|\bin de loop van\b|\bop termijn\b|\bnog (?:op te|te)\b"
-)
-# Only being considered or explored.
-EXPLORING = re.compile(
-    r"\bhangt af van\b|\bafhankelijk van\b|\bonder voorbehoud\b|\bmits\b|\boverw\w+|\bonderzoeken\b|\bonderzocht\b|\bverken\w*|\bkijken (?:we |wij )?(?:of|naar)\b|\bbekijken\b|\bnagaan\b|\bin gesprek\b"
-)
-# '... worden in 2027 opgesteld': work still to be done, with a moment in the future.
-FUTURE_WORK = re.compile(
-    r"\b(?:wordt|worden|zal|zullen|gaan|gaat)\b.*\b(?:opgesteld|opstellen|uitgewerkt|uitwerken|ontwikkeld|ontwikkelen|vastgesteld|vastleggen|"
-    r"vastgelegd|gemaakt|maken|ingericht|inrichten|aangesteld|aanstellen|aangewezen|opgezet|opzetten|opgericht|oprichten|bepaald|bepalen|besproken|"
-    r"afgesproken|afspreken|overeengekomen|geregeld|regelen|gesloten|sluiten|aangeleverd|uitgebreid)\b"
-    r"|\bstellen (?:we|wij)\b.*\bop\b|\bleggen (?:we|wij)\b.*\bvast\b|\bbepalen (?:we|wij)\b|\bbesluiten (?:we|wij)\b|\bwerken (?:we|wij)\b.*\buit\b"
-)
-FUTURE_WHEN = re.compile(r"\b(?:in|vanaf|per|voor|na|begin|eind) (?:20(?:2[6-9]|3\d))\b|\blater\b|\bzodra\b|\bnajaar\b|\bvoorjaar\b|\bzomer\b|\bbinnenkort\b|\bkwartaal van 20\d\d\b|\bq[1-4] 20\d\d\b|\bdan\b")
-# Only an intention: fulfils nothing that must be in place now.
-INTENT = re.compile(
-    r"\bte willen\b|\bgraag\b|\b(?:gaan|gaat) (?:we |wij )?er ?van ?uit\b|\bnemen (?:we |wij )?aan\b|\bverwachten (?:we|wij)\b|\bstreven? ernaar\b|\bstreeft ernaar\b|\bintentie\b|\bvoornemen(?:s)?\b|\bwillen (?:we|wij)\b|\b(?:we|wij) willen\b|\bhopen\b"
-)
-# A sentence addressed to the reviewer instead of describing the plan.
-INSTRUCTION = re.compile(
-    r"\b(?:markeer|negeer|beoordeel|beschouw|keur|rapporteer|neem geen|vermeld geen|ignore|mark all|let op beoordelaar|"
-    r"aan de beoordelaar|instructie)\b"
-)
-ANAPHOR = re.compile(r"^\W*(?:deze|die|dit|dat|daarvoor|hiervoor|daarover|hierover|hij|zij|ze|het)\b")
-# A pronoun that stands for something named in the sentence before: 'We nodigen hen uit'.
-REFERS_BACK = re.compile(r"\b(?:hen|hun|zij|ze|daar|daarin|daarbij|daaraan|daarvoor|daarmee|hierin|hierbij|hiervoor|hiermee)\b")
-# A clause that goes on about the one before it: '…; hoe we dat doen, werken we later uit'.
-CONTINUATION = re.compile(r"^\W*(?:hoe|wanneer|waar|deze|die|dit|dat|daarvoor|hiervoor|daarover|hierover|daarbij|hierbij|ze)\b")
-CLAUSE_SPLIT = re.compile(r";|\s[–-]\s|,?\s(?:maar|terwijl|echter|behalve|alleen|wel)\s")
-CHANGE_WORDS = re.compile(
-    r"\b(?:verminder|verlag|verkort|verbeter|vergrot|verhog|terugdring|terug te brengen|terugbreng|halver|verdubbel|"
-    r"toename|afname|daling|stijging|dalen|daalt|stijgt|stijgen|minder|meer|sneller|kortere|lagere|hogere|groei|"
-    r"streef|doel|ambitie|willen)\w*"
-)
-# Column headers of a table of measurable goals: a baseline, a target or a year to reach it by.
-GOAL_COLUMNS = re.compile(r"\b(?:indicator\w*|nulmeting|streefwaarde\w*|doelwaarde\w*|uitgangssituatie|nu|huidig|20[2-3]\d)\b")
-INTENDED_GOAL = re.compile(r"\b(?:we|wij) (?:willen|streven|gaan|zullen)\b|\bstreven\b|\bons doel\b|\bdoel is\b|\bwillen (?:we|wij)\b")
-# A procedure for when things go wrong: says how conflicts are settled, not how the parties work together.
-ESCALATION = re.compile(r"\bescal\w*|\bbij (?:problemen|conflicten|geschillen|onenigheid|meningsverschillen)\b|\bgeschil\w*")
-LONG_TERM = re.compile(r"\b(?:lange|langere) termijn\b|\bna 2030\b|>\s?2030|\btoekomstscenario\w*|\bscenario")
-POSTCODE = re.compile(r"\bpostcode\w*|(?<![\d.,])\d{4}\s?[a-z]{2}\b|(?<![\d.,])(\d{4})\s*(?:–|-|t/m|tot)\s*(\d{4})(?![\d.,])")
-
-# A limitation: what follows holds for part only ('alleen voor de huisartsen').
-LIMITED = re.compile(r"\b(?:alleen|slechts|uitsluitend|enkel|beperkt tot|deels|gedeeltelijk)\b")
+# The reading rules are data (`data/review.toml`, [reading]): general Dutch, one pattern each.
+_READING = get_review_rules().reading
+NEGATION = _READING["negation"]
+NEAR_NEGATION = _READING["near_negation"]
+POSTPONED = _READING["postponed"]
+EXPLORING = _READING["exploring"]
+FUTURE_WORK = _READING["future_work"]
+FUTURE_WHEN = _READING["future_when"]
+INTENT = _READING["intent"]
+LIMITED = _READING["limited"]
+INSTRUCTION = _READING["instruction"]
+ANAPHOR = _READING["anaphor"]
+REFERS_BACK = _READING["refers_back"]
+CONTINUATION = _READING["continuation"]
+CLAUSE_SPLIT = _READING["clause_split"]
+CHANGE_WORDS = _READING["change_words"]
+GOAL_COLUMNS = _READING["goal_columns"]
+INTENDED_GOAL = _READING["intended_goal"]
+ESCALATION = _READING["escalation"]
+LONG_TERM = _READING["long_term"]
+POSTCODE = _READING["postcode"]
 
 
 def hedged(folded: str) -> bool:
@@ -133,9 +98,9 @@ def clause_state(text: str, requirement: Requirement) -> str:
 
     The clause that carries most of the requirement's concept groups decides (core group
     first); among equals one negated clause is enough. Negation ('ontbreekt nog', 'PM') always
-    counts. Whether a plan for later counts depends on the bouwsteen: development steps
-    (bouwsteen 6) are plans by nature, activities for 2027 (4) are planned work, goals (3) are
-    intentions by nature; what must be in place now (1, 2, 5, 7) is not there when it is only
+    counts. Whether a plan for later counts is the requirement's `later` (the catalogue sets it
+    per bouwsteen): development steps are plans by nature, activities for 2027 are planned work,
+    goals are intentions by nature; what must be in place now is not there when it is only
     planned, considered or intended. Exploring or considering is tentative at best.
     """
     groups = groups_of(requirement) or [tuple(t for p in requirement.parts for t in p.terms)]
@@ -168,13 +133,14 @@ def clause_state(text: str, requirement: Requirement) -> str:
         intent |= bool(INTENT.search(masked))
     if negated:
         return "negative"
-    b = requirement.bouwsteen
-    future = b == 6 or any(str(y).startswith(">") or int(str(y)) >= 2028 for y in requirement.years)
-    if future:
+    later = requirement.later
+    if any(str(y).startswith(">") or int(str(y)) >= 2028 for y in requirement.years):
+        later = "counts"
+    if later == "counts":
         return "tentative" if exploring else "positive"
-    if b == 4:
+    if later == "planned":
         return "tentative" if exploring or intent else "positive"
-    if b == 3:
+    if later == "intended":
         return "negative" if exploring or postponed else "tentative" if intent else "positive"
     return "negative" if exploring or postponed or intent else "positive"
 
