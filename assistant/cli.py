@@ -6,7 +6,6 @@ can cause ends in a traceback.
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from pathlib import Path

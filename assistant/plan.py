@@ -1,10 +1,7 @@
-"""A draft RESV-plan as the review reads it: passages with their place, and which bouwsteen each
-passage is about.
+"""A draft RESV-plan as the review reads it: its text and its passages with their place.
 
-Plans use their own chapter names and order, so the bouwsteen of a passage comes from its
-content as much as from its headings: the evidence terms of the requirement catalogue vote for
-the bouwsteen whose requirements use them, a heading that names a bouwsteen ("Bouwsteen 5",
-"Begroting", "(bouwsteen 1)") votes strongly, and a passage shares in the votes of its section.
+Which bouwsteen a passage is about is decided by the review (`review.placement`), which needs
+the requirement catalogue; this module only reads the plan.
 
 Offsets are exact: `plan.text[p.start:p.end] == p.text` for every passage, and a page is the
 1-based PDF page that holds the passage's first character.
@@ -12,18 +9,15 @@ Offsets are exact: `plan.text[p.start:p.end] == p.text` for every passage, and a
 
 from __future__ import annotations
 
-import bisect
 import re
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-from assistant.domain import get_domain
 from assistant.ingest.loaders import load_bytes
 from assistant.ingest.segment import Block, line_spans, segment
 from assistant.models import ExtractedText, Passage
-from assistant.text import fold, sentence_spans
+from assistant.text import sentence_spans
 
 DOCUMENT_ID = "plan"
 MAX_WORDS = 140  # a longer paragraph is cut at sentence ends into passages of about this size
@@ -41,9 +35,7 @@ class Plan:
     filename: str
     extracted: ExtractedText
     passages: list[Passage]
-    affinity: list[tuple[float, ...]] = field(default_factory=list)
-    index: TermIndex | None = None
-    mapped_with_terms: bool = False
+    affinity: list[tuple[float, ...]] = field(default_factory=list)  # set by review.placement
 
     @property
     def text(self) -> str:
@@ -62,27 +54,13 @@ class Plan:
         return "\n".join([*p.section, p.lead_in or "", p.text])
 
 
-def read_plan(data: bytes, filename: str, max_bytes: int | None = None, max_pages: int | None = None, requirements: Sequence | None = None) -> Plan:
-    """Extract, segment and map a draft plan. Errors are the loader's `DocumentError`s (Dutch messages).
+def read_plan(data: bytes, filename: str, max_bytes: int | None = None, max_pages: int | None = None) -> Plan:
+    """Extract and segment a draft plan. Errors are the loader's `DocumentError`s (Dutch messages).
 
-    `requirements` (the catalogue) gives the evidence terms that place passages in a bouwsteen;
-    without it only headings do.
+    Which bouwsteen each passage is about is the review's business (`review.placement`).
     """
     extracted = load_bytes(data, filename, max_bytes=max_bytes, max_pages=max_pages)
-    passages = plan_passages(extracted)
-    plan = Plan(filename=filename, extracted=extracted, passages=passages)
-    plan.index = TermIndex([fold(plan.context(i)) for i in range(len(passages))])
-    map_bouwstenen(plan, requirements or ())
-    return plan
-
-
-def map_bouwstenen(plan: Plan, requirements: Sequence) -> None:
-    """Set each passage's bouwsteen affinity (and its `bouwsteen` where one stands out)."""
-    plan.affinity = bouwsteen_affinity(plan, requirements)
-    plan.mapped_with_terms = bool(requirements)
-    plan.passages = [
-        p.model_copy(update={"bouwsteen": _confident(a)}) for p, a in zip(plan.passages, plan.affinity, strict=True)
-    ]
+    return Plan(filename=filename, extracted=extracted, passages=plan_passages(extracted))
 
 
 # --- passages ---------------------------------------------------------------------------------
@@ -223,157 +201,3 @@ def _rstrip(text: str, start: int, end: int) -> int:
     while end > start and text[end - 1].isspace():
         end -= 1
     return end
-
-
-# --- term matching ----------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=8192)
-def term_pattern(term: str) -> re.Pattern[str]:
-    """Regex of a catalogue term on folded text: at a word start (or anywhere with a leading '*'),
-    running on to longer words; the words of a phrase separated by spaces, hyphens or slashes."""
-    infix = term.startswith("*")
-    words = fold(term.lstrip("*")).split()
-    parts = []
-    for n, word in enumerate(words):
-        piece = re.escape(word)
-        # 'op regionaal' must not match 'opzetten regionaal': a short function word does not run on
-        if n < len(words) - 1 and word[-1:].isalnum() and len(word) > 2:
-            piece += r"\w*"
-        parts.append(piece)
-    body = r"[\s\-/]+".join(parts)
-    head = "" if infix or not words[0][:1].isalnum() else r"(?<![\w])"
-    return re.compile(head + body)
-
-
-def has_term(folded: str, term: str) -> bool:
-    return term_pattern(term).search(folded) is not None
-
-
-class TermIndex:
-    """Which passages (given as folded text) contain a term, without a regex pass per passage.
-
-    Simple terms (one word of letters and digits) are looked up by prefix in the sorted
-    vocabulary; phrases and terms with punctuation are confirmed by regex on the passages
-    that hold their first word (or on all passages when that cannot narrow them down).
-    """
-
-    def __init__(self, folded_texts: Sequence[str]) -> None:
-        self.texts = list(folded_texts)
-        postings: dict[str, set[int]] = defaultdict(set)
-        for i, text in enumerate(self.texts):
-            for word in set(WORD.findall(text)):
-                postings[word].add(i)
-        self.postings = postings
-        self.vocabulary = sorted(postings)
-        self._cache: dict[str, frozenset[int]] = {}
-
-    def _prefixed(self, prefix: str) -> set[int]:
-        out: set[int] = set()
-        at = bisect.bisect_left(self.vocabulary, prefix)
-        while at < len(self.vocabulary) and self.vocabulary[at].startswith(prefix):
-            out |= self.postings[self.vocabulary[at]]
-            at += 1
-        return out
-
-    def find(self, term: str) -> frozenset[int]:
-        """Indices of the passages that contain `term`."""
-        cached = self._cache.get(term)
-        if cached is not None:
-            return cached
-        bare = fold(term.lstrip("*"))
-        if not term.startswith("*") and re.fullmatch(r"[a-z0-9]+", bare):
-            found = frozenset(self._prefixed(bare))
-        else:
-            first = WORD.findall(bare)
-            if term.startswith("*") or not first or not bare[:1].isalnum():
-                pool: Iterable[int] = range(len(self.texts))
-            else:
-                pool = self._prefixed(first[0])
-            pattern = term_pattern(term)
-            found = frozenset(i for i in pool if pattern.search(self.texts[i]))
-        self._cache[term] = found
-        return found
-
-    def any_of(self, terms: Iterable[str]) -> frozenset[int]:
-        out: set[int] = set()
-        for term in terms:
-            out |= self.find(term)
-        return frozenset(out)
-
-
-# --- bouwsteen affinity -----------------------------------------------------------------------
-
-
-def _term_weights(requirements: Sequence) -> dict[str, list[float]]:
-    """For each evidence term: how strongly it points at each bouwsteen (shares sum to 1)."""
-    counts: dict[str, list[float]] = defaultdict(lambda: [0.0] * 7)
-    for requirement in requirements:
-        for term in set(requirement.all_terms):
-            counts[term][requirement.bouwsteen - 1] += 1
-    weights = {}
-    for term, row in counts.items():
-        total = sum(row)
-        spread = sum(1 for v in row if v)
-        if total and spread <= 4:  # a term used by most bouwstenen says nothing about the place
-            weights[term] = [v / total for v in row]
-    return weights
-
-
-def _heading_votes(section: tuple[str, ...]) -> list[float]:
-    """Bouwstenen named by the section headings, the nearest heading counting most."""
-    votes = [0.0] * 7
-    domain = get_domain()
-    for depth, title in enumerate(reversed(section)):
-        folded = fold(title)
-        strength = 1.0 / (1 + depth)
-        named = BOUWSTEEN_IN_HEADING.findall(folded)
-        for number in named:
-            votes[int(number) - 1] = max(votes[int(number) - 1], 2.0 * strength)
-        if not named:
-            for term, _ in domain.find("bouwsteen", title):
-                votes[int(term.key) - 1] = max(votes[int(term.key) - 1], 1.2 * strength)
-    return votes
-
-
-def bouwsteen_affinity(plan: Plan, requirements: Sequence) -> list[tuple[float, ...]]:
-    """Per passage, seven weights in [0, 1]: how much it is about each bouwsteen (max = 1)."""
-    weights = _term_weights(requirements)
-    own: list[list[float]] = [[0.0] * 7 for _ in plan.passages]
-    index = plan.index
-    assert index is not None
-    for term, row in weights.items():
-        for i in index.find(term):
-            for b in range(7):
-                own[i][b] += row[b]
-    money = re.compile(r"€\s?\d|\d\s?(?:euro|eur)\b")
-    for i, p in enumerate(plan.passages):
-        if money.search(p.text.lower()):
-            own[i][6] += 1.5
-    by_section: dict[tuple[str, ...], list[float]] = defaultdict(lambda: [0.0] * 7)
-    for i, p in enumerate(plan.passages):
-        key = p.section[:2]
-        for b in range(7):
-            by_section[key][b] += own[i][b]
-    out = []
-    for i, p in enumerate(plan.passages):
-        section = _normalised(by_section[p.section[:2]])
-        mine = _normalised(own[i])
-        heading = _heading_votes(p.section)
-        scores = [0.45 * mine[b] + 0.35 * section[b] + heading[b] for b in range(7)]
-        out.append(tuple(round(v, 3) for v in _normalised(scores)))
-    return out
-
-
-def _normalised(row: Sequence[float]) -> list[float]:
-    top = max(row) if row else 0.0
-    return [v / top for v in row] if top > 0 else [0.0] * len(row)
-
-
-def _confident(affinity: Sequence[float]) -> int | None:
-    """The bouwsteen a passage is mainly about, or None when no bouwsteen stands out."""
-    ranked = sorted(range(7), key=lambda b: -affinity[b])
-    best, second = ranked[0], ranked[1]
-    if affinity[best] <= 0 or affinity[second] > 0.8 * affinity[best]:
-        return None
-    return best + 1

@@ -4,7 +4,8 @@
     python -m evals.fit_judge --dry-run  # report only
 
 Rows are the (plan, requirement) pairs of the development half (`plans/split.toml`) that the
-reading rules call met; a validation plan is never read here. The target is whether the gold
+reading rules call met in a document that may have mets at all (a Dutch RESV-plan); a
+validation plan is never read here. The target is whether the gold
 label is met too. The features are the judge's (`assistant.review.judge.FEATURES`), computed by
 the service exactly as a review computes them. The model is a logistic regression on
 standardised features, with balanced class weights. Folds group by plan, so a fold's score is on
@@ -20,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tomllib
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -83,7 +83,8 @@ def _fit(y: np.ndarray, replay: Sequence) -> JudgeModel:
     """
     from sklearn.linear_model import LogisticRegression
 
-    rows = [n for n, (features, _) in enumerate(replay) if features.rule == "met"]
+    # only where the judge decides: the rules call it met in a document that may have mets at all
+    rows = [n for n, (features, may_meet) in enumerate(replay) if features.rule == "met" and may_meet]
     target = np.array([int(y[n] == CLASSES.index("met")) for n in rows])
     prior = float(target.mean()) if len(target) else 0.5
     held: dict[str, list[int]] = {}

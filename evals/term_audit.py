@@ -19,7 +19,7 @@ import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
-from assistant.plan import term_pattern
+from assistant.review.terms import term_pattern
 from assistant.text import fold
 
 REPO = Path(__file__).resolve().parents[1]

@@ -12,7 +12,8 @@ from assistant.errors import (
     NoTextLayerError,
     UnsupportedFileError,
 )
-from assistant.plan import TermIndex, has_term, read_plan
+from assistant.plan import read_plan
+from assistant.review.terms import TermIndex, has_term
 from tests.documents import make_image_only_pdf
 from tests.plans import (
     GAPS_PLAN,
@@ -23,7 +24,6 @@ from tests.plans import (
     make_plan_docx,
     make_plan_pdf,
 )
-from tests.review_fixtures import catalogue  # noqa: F401 - fixture
 
 
 def _offsets_hold(plan) -> None:  # noqa: ANN001
@@ -33,9 +33,9 @@ def _offsets_hold(plan) -> None:  # noqa: ANN001
         assert p.document_id == "plan"
 
 
-def test_pdf_plan_passages_pages_and_sections(catalogue) -> None:  # noqa: ANN001, F811
+def test_pdf_plan_passages_pages_and_sections() -> None:
     data = make_plan_pdf(GOOD_PLAN, repeat=2)
-    plan = read_plan(data, "concept-plan.pdf", requirements=catalogue)
+    plan = read_plan(data, "concept-plan.pdf")
     _offsets_hold(plan)
     assert plan.pages and plan.pages >= 2
     assert {p.page for p in plan.passages} >= {1, 2}
@@ -44,18 +44,8 @@ def test_pdf_plan_passages_pages_and_sections(catalogue) -> None:  # noqa: ANN00
     assert not any("pagina" in p.text for p in plan.passages), "running footer is not plan content"
 
 
-def test_bouwsteen_by_content_not_only_headings(catalogue) -> None:  # noqa: ANN001, F811
-    plan = read_plan(make_plan_docx(GOOD_PLAN), "plan.docx", requirements=catalogue)
-    escalation = next(p for p in plan.passages if p.text.startswith("Escalatieladder"))
-    budget = next(p for p in plan.passages if "lumpsum" in p.text)
-    members = next(p for p in plan.passages if "regionale samenwerkingsverbanden" in p.text)
-    assert escalation.bouwsteen == 5
-    assert budget.bouwsteen == 7
-    assert members.bouwsteen == 1
-
-
-def test_docx_tables_keep_their_header(catalogue) -> None:  # noqa: ANN001, F811
-    plan = read_plan(make_plan_docx(GOOD_PLAN), "plan.docx", requirements=catalogue)
+def test_docx_tables_keep_their_header() -> None:
+    plan = read_plan(make_plan_docx(GOOD_PLAN), "plan.docx")
     _offsets_hold(plan)
     rows = [p for p in plan.passages if p.kind == "table_row"]
     assert len(rows) == 4

@@ -7,8 +7,8 @@ from assistant.review.notes import met_note
 from tests.review_fixtures import catalogue  # noqa: F401 - fixture
 
 
-def _requirement(catalogue, rid: str):  # noqa: ANN001, ANN202
-    return next(r for r in catalogue if r.id == rid)
+def _requirement(requirements, rid: str):  # noqa: ANN001, ANN202
+    return next(r for r in requirements if r.id == rid)
 
 
 def test_a_figure_must_stand_in_the_quote(catalogue) -> None:  # noqa: ANN001, F811

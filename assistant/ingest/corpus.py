@@ -176,7 +176,6 @@ def _assign_sections(blocks: list[Block], doc_title: str) -> list[_Node]:
 
     for index, block in enumerate(blocks):
         title = _heading_title(block)
-        nxt = blocks[index + 1] if index + 1 < len(blocks) else None
         if block.kind == "heading" and block.level == 0 and title.split()[-1].lower() in FUNCTION_WORDS:
             block.kind = "paragraph"  # a sentence broken off at a page end, not a heading
         if block.kind == "heading" and fold(title) == fold(doc_title):

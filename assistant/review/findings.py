@@ -16,9 +16,16 @@ import numpy as np
 
 from assistant.catalogue import Requirement
 from assistant.embed import Embedder
-from assistant.models import DocumentAssessment, Evidence, Finding, Review, SourceRef, Summary
-from assistant.plan import Plan, map_bouwstenen
-from assistant.review.check import MAX_EVIDENCE, Checker, Judgement
+from assistant.models import (
+    DocumentAssessment,
+    Evidence,
+    Finding,
+    Review,
+    SourceRef,
+    Summary,
+)
+from assistant.plan import Plan
+from assistant.review.check import Checker, Judgement
 from assistant.review.document import DocumentCheck, check_document
 from assistant.review.faithful import is_faithful
 from assistant.review.judge import Evidence as JudgedEvidence
@@ -35,6 +42,8 @@ from assistant.review.judge import (
 )
 from assistant.review.language import hedged
 from assistant.review.notes import fallback_note, lowered_note, met_note
+from assistant.review.parts import MAX_EVIDENCE
+from assistant.review.placement import place, term_index
 from assistant.review.rank import Ranker, requirement_vectors
 from assistant.review.sentences import Sentence
 
@@ -159,12 +168,12 @@ def assess(plan: Plan, insurer: str, requirements: Sequence[Requirement], embedd
     """
     document = check_document(plan.text)
     applicable = [r for r in requirements if (r.insurer is None or r.insurer == insurer) and not r.aggregate]
-    if not plan.mapped_with_terms:
-        map_bouwstenen(plan, requirements)
+    index = term_index(plan)
+    place(plan, index, requirements)  # once per review
     ranker = Ranker(plan, embedder, mode)
     vectors = requirement_vectors(applicable, embedder) if embedder is not None else None
     ranking_vectors = vectors if ranker.vectors is not None else None
-    checker = Checker(plan, ranker)
+    checker = Checker(plan, index, ranker)
     judgements = [checker.check(r, ranking_vectors[n] if ranking_vectors is not None else None) for n, r in enumerate(applicable)]
     # where nothing can come out met the judge has nothing to weigh: spare a long document the embedding
     sentence_vectors = _sentence_vectors(plan, judgements, embedder) if document.judged else {}

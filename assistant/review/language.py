@@ -13,9 +13,8 @@ from functools import lru_cache
 
 from assistant.catalogue import Requirement
 from assistant.domain import get_review_rules
-from assistant.plan import has_term, term_pattern
+from assistant.review.terms import has_term, term_pattern
 from assistant.text import fold
-
 
 # The reading rules are data (`data/review.toml`, [reading]): general Dutch, one pattern each.
 _READING = get_review_rules().reading

@@ -8,6 +8,7 @@ from assistant.catalogue import Requirement
 from assistant.review.faithful import is_faithful
 from assistant.review.sentences import Claim
 
+
 def fmt_number(value: float | None) -> str:
     if value is None:
         return "?"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.plan import has_term
+from assistant.review.terms import has_term
 from assistant.text import fold
 
 YEAR = re.compile(r"(?<!\d)(20[2-4]\d)(?!\d)")
