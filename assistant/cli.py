@@ -148,12 +148,14 @@ def review(file: Path, insurer: str, as_json: bool, fmt: str | None, output: Pat
 @cli.command(name="eval")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("evals/reports/latest"), show_default=True)
 @click.option("--only", type=click.Choice(["answers", "reviews", "all"]), default="all", show_default=True)
-@click.option("--limit", type=int, default=None, help="Alleen de eerste N items (snelle controle).")
-def eval_command(out: Path, only: str, limit: int | None) -> None:
+@click.option("--limit", type=int, default=None, help="Alleen de eerste N items per set (snelle controle).")
+@click.option("--set", "sets", type=click.Choice(["seed", "paraphrase", "real"]), multiple=True,
+              help="Alleen deze vragenset(s); standaard alle drie.")
+def eval_command(out: Path, only: str, limit: int | None, sets: tuple[str, ...]) -> None:
     """Draai de evaluatie (antwoorden en beoordelingen, met baselines) en schrijf JSON + rapport."""
     from evals.runner import run
 
-    run(_service(), out, only=only, limit=limit, echo=click.echo)
+    run(_service(), out, only=only, limit=limit, echo=click.echo, sets=sets or None)
 
 
 @cli.command()

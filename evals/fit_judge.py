@@ -44,7 +44,7 @@ C = 1.0
 
 def development_plans() -> list[dict]:
     """The eval plans of the development half that have labels."""
-    from evals.runner import load_labels, load_plans, validation_ids
+    from evals.review_eval import load_labels, load_plans, validation_ids
 
     plans, _ = load_plans()
     validation = validation_ids()

@@ -43,6 +43,12 @@ def facts_found(facts: Sequence[str], texts: Iterable[str]) -> list[bool]:
     return [any(normalize(f) in h for h in haystack) if normalize(f) else False for f in facts]
 
 
+def fact_within(facts: Sequence[str], answer: str, limit: int) -> bool:
+    """Does one of the facts start within the first `limit` characters of the answer (case and whitespace ignored)?"""
+    head = normalize(answer)
+    return any(0 <= head.find(normalize(f)) < limit for f in facts if normalize(f))
+
+
 def strip_list_number(text: str) -> str:
     """'1. Samenwerking …' -> 'Samenwerking …': a heading's number is not part of its text."""
     return _LIST_NUMBER.sub("", text)

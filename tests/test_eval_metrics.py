@@ -6,7 +6,8 @@ import pytest
 
 from assistant.models import ExtractedText
 from evals import metrics as m
-from evals.runner import parse_labels, relevant_passages
+from evals.answer_eval import relevant_passages
+from evals.review_eval import parse_labels
 
 
 # --- fact matching ------------------------------------------------------------------------------
