@@ -61,6 +61,12 @@ class BM25:
         return out
 
 
+# The dense side's weight in the fusion. Questions in other words than the sources share few
+# terms with them; chosen on the development halves of the seed and paraphrase sets (hit@5
+# 84 % / 71 % at 3, against 84 % / 58 % at 1).
+DENSE_WEIGHT = 3.0
+
+
 def search_text(passage: Passage) -> str:
     """What retrieval sees of a passage: its place (insurer, section), lead-in and text."""
     parts = [passage.insurer or "", " ".join(passage.section[-2:]), passage.lead_in or "", passage.text]
@@ -105,7 +111,7 @@ class HybridRetriever:
         allow: Callable[[Passage], bool] | None = None,
         boost: Callable[[Passage], float] | None = None,
         expansions: Sequence[str] = (),
-        dense_weight: float = 1.0,
+        dense_weight: float = DENSE_WEIGHT,
     ) -> list[Hit]:
         """Top-k passages for `query`; `expansions` are extra (Dutch) terms for the lexical side only."""
         if not self.passages:
