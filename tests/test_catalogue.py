@@ -132,3 +132,20 @@ def test_missing_catalogue_file(tmp_path: Path) -> None:
     (target / "requirements.toml").unlink()
     with pytest.raises(CorpusError, match="requirements.toml"):
         load_catalogue(target)
+
+
+def test_no_catalogue_term_comes_only_from_an_eval_plan() -> None:
+    import tomllib
+
+    from evals.term_audit import CATALOGUE, seen_plans, source_text, suspect_terms
+
+    suspects = suspect_terms(tomllib.loads(CATALOGUE.read_text(encoding="utf-8")), source_text(), seen_plans())
+    assert suspects == []
+
+
+def test_term_audit_flags_a_phrase_found_only_in_a_plan() -> None:
+    from evals.term_audit import suspect_terms
+
+    catalogue = {"requirement": [{"id": "hr-bs1-x", "concepts": [["werkgebied", "loopt via de kassier"]]}]}
+    plans = {"a": "De betaling loopt via de kassier.", "b": "Het werkgebied is klein."}
+    assert suspect_terms(catalogue, "Het werkgebied van het samenwerkingsverband.", plans) == [("hr-bs1-x", "loopt via de kassier", ["a"])]
