@@ -18,7 +18,7 @@ from tests.invariants import review_covers_insurer_only, review_evidence_is_verb
 from tests.plans import GAPS_PLAN, GOOD_PLAN, as_text, instruction_free, make_plan_docx, make_plan_pdf
 from tests.review_fixtures import catalogue, embedder  # noqa: F401 - fixtures
 
-SCHEMA = Path("/work/shared/contract/review.schema.json")
+SCHEMA = Path(__file__).resolve().parents[1].parent / "shared" / "contract" / "review.schema.json"
 INSURERS = ("Zilveren Kruis", "CZ", "VGZ", "Menzis")
 
 
