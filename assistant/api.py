@@ -11,6 +11,8 @@ The service adds no logic of its own beyond transport. Routes (every `/api/*` ro
     POST /api/chat                the same answer as server-sent events: delta…, answer, done
     GET  /api/insurers            {"insurers": [...]}
     GET  /api/documents           {"documents": [...]}
+    POST /api/documents           multipart `file` + `kind` + `title` [+ `insurer`, `version`, `origin`, `id`] -> manifest entry
+    DELETE /api/documents/{id}    -> the removed manifest entry
     GET  /api/passages/{id}       a passage in its document context, for the source viewer
     POST /api/review              multipart `file` + `insurer` -> review object (contract)
     POST /api/report?format=md    review object -> the report as a download (md or html)
@@ -49,7 +51,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.domain import get_domain
 from assistant.errors import BadInputError, FileTooLargeError, IndexNotReadyError, ResvError
-from assistant.models import Answer, ChatTurn, Review
+from assistant.models import Answer, ChatTurn, DocumentInfo, Review
 from assistant.service import Assistant, DocumentSummary, PassageView
 from assistant.settings import PROJECT_ROOT
 
@@ -220,6 +222,22 @@ def insurers() -> InsurerList:
     return InsurerList(insurers=get_domain().insurer_names)
 
 
+@router.post("/documents", response_model=DocumentInfo, status_code=201, summary="Voeg een document toe aan het corpus",
+             responses={409: {"model": ErrorBody, "description": "Het document staat er al"}})
+async def add_document(request: Request, assistant: Assistant = Depends(ready_assistant)) -> DocumentInfo:
+    """Multipart `file`, `kind`, `title` and optional `insurer`, `version`, `origin`, `id`: validated, indexed, then stored."""
+    upload = await read_upload(request, assistant.settings.max_upload_bytes, required=("kind", "title"))
+    f = upload.fields
+    return await run_in_threadpool(lambda: assistant.add_document(
+        upload.data, upload.filename, kind=f["kind"], title=f["title"], insurer=f.get("insurer") or None,
+        version=f.get("version") or None, origin=f.get("origin") or None, document_id=f.get("id") or None))
+
+
+@router.delete("/documents/{document_id}", response_model=DocumentInfo, summary="Haal een document uit het corpus")
+def remove_document(document_id: str, assistant: Assistant = Depends(ready_assistant)) -> DocumentInfo:
+    return assistant.remove_document(document_id)
+
+
 @router.get("/documents", response_model=DocumentList, summary="De documenten in de index")
 def documents(assistant: Assistant = Depends(ready_assistant)) -> DocumentList:
     return DocumentList(documents=assistant.documents())
@@ -290,11 +308,15 @@ def report_filename(review: Review, fmt: str) -> str:
 class Upload:
     filename: str
     data: bytes
-    insurer: str
+    fields: dict[str, str]
+
+    @property
+    def insurer(self) -> str:
+        return self.fields["insurer"]
 
 
-async def read_upload(request: Request, max_bytes: int) -> Upload:
-    """The `file` and `insurer` fields of a multipart body, in memory, refusing more than `max_bytes`.
+async def read_upload(request: Request, max_bytes: int, required: tuple[str, ...] = ("insurer",)) -> Upload:
+    """The `file` and the text fields of a multipart body, in memory, refusing more than `max_bytes`.
 
     The size is counted while reading (a missing or false Content-Length changes nothing). Past the
     limit the rest of the body is read and dropped, so the client receives the 413 instead of a
@@ -326,12 +348,12 @@ async def read_upload(request: Request, max_bytes: int) -> Upload:
             raise BadInputError("Het formulier is onvolledig ontvangen; stuur het plan opnieuw.")
     except FormParserError as exc:
         raise BadInputError("Het formulier kon niet worden gelezen; stuur multipart/form-data met 'file' en 'insurer'.") from exc
-    missing = [name for name, value in (("file", form.filename), ("insurer", form.fields.get("insurer"))) if value is None]
+    missing = [name for name, value in (("file", form.filename), *((f, form.fields.get(f)) for f in required)) if value is None]
     if missing:
         raise RequestValidationError([{"type": "missing", "loc": ("body", name), "msg": "Field required", "input": None}
                                       for name in missing])
     assert form.filename is not None
-    return Upload(filename=plan_name(form.filename), data=bytes(form.file), insurer=form.fields["insurer"])
+    return Upload(filename=plan_name(form.filename), data=bytes(form.file), fields=dict(form.fields))
 
 
 class _Form:

@@ -121,18 +121,11 @@ def chat(insurer: str | None) -> None:
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Schrijf naar dit bestand in plaats van stdout.")
 def review(file: Path, insurer: str, as_json: bool, fmt: str | None, output: Path | None) -> None:
     """Eerste beoordeling van een concept-RESV-plan (PDF, DOCX, Markdown of tekst)."""
-    from assistant.errors import DocumentError
     from assistant.report import render
 
     service = _service()
     service.resolve_insurer(insurer)
-    if not file.is_file():
-        raise DocumentError(f"Bestand niet gevonden: {file}")
-    limit = service.settings.max_upload_bytes
-    if file.stat().st_size > limit:
-        from assistant.errors import FileTooLargeError
-
-        raise FileTooLargeError(f"{file.name} is {file.stat().st_size / 1_048_576:.1f} MB; de grens is {limit / 1_048_576:.0f} MB.")
+    _check_file(file, service.settings.max_upload_bytes)
     began = time.perf_counter()
     result = service.review(file.read_bytes(), file.name, insurer)
     result.seconds = round(time.perf_counter() - began, 2)
@@ -143,6 +136,56 @@ def review(file: Path, insurer: str, as_json: bool, fmt: str | None, output: Pat
                    f"{result.summary.missing} ontbreekt).", err=True)
     else:
         click.echo(text)
+
+
+def _check_file(file: Path, limit: int) -> None:
+    """A clear error for a path that is no file or too large, before it is read."""
+    from assistant.errors import DocumentError, FileTooLargeError
+
+    if not file.is_file():
+        raise DocumentError(f"Bestand niet gevonden: {file}")
+    if file.stat().st_size > limit:
+        raise FileTooLargeError(f"{file.name} is {file.stat().st_size / 1_048_576:.1f} MB; de grens is {limit / 1_048_576:.0f} MB.")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--kind", required=True, type=click.Choice(["handreiking", "inkoopbeleid", "faq", "other"]), help="Soort document.")
+@click.option("--title", required=True, help="Titel zoals gebruikers het document kennen.")
+@click.option("--insurer", help="Alleen voor een document van één verzekeraar.")
+@click.option("--version", "version", help="Versie of datum van het document.")
+@click.option("--origin", help="Herkomst (uitgever, bron).")
+@click.option("--id", "document_id", help="Document-id (standaard: afgeleid van de titel).")
+def add(file: Path, kind: str, title: str, insurer: str | None, version: str | None, origin: str | None, document_id: str | None) -> None:
+    """Voeg een document toe aan het corpus en indexeer alleen wat nieuw is; bij een fout blijft alles zoals het was."""
+    service = _service()
+    _check_file(file, service.settings.max_upload_bytes)
+    added = service.add_document(file.read_bytes(), file.name, kind=kind, title=title, insurer=insurer, version=version,
+                                 origin=origin, document_id=document_id, progress=_progress)
+    click.echo(f"\nToegevoegd: {added.id} ({added.title}) als {added.file}.", err=True)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Als JSON.")
+def documents(as_json: bool) -> None:
+    """Toon de documenten in de index."""
+    import json
+
+    listed = _service().documents()
+    if as_json:
+        click.echo(json.dumps([d.model_dump() for d in listed], ensure_ascii=False, indent=1))
+        return
+    for d in listed:
+        extra = ", ".join(x for x in (d.kind, d.insurer, d.version) if x)
+        click.echo(f"{d.id}\t{d.title} ({extra}; {d.passages} passages)")
+
+
+@cli.command()
+@click.argument("document_id")
+def remove(document_id: str) -> None:
+    """Haal een document uit het corpus en de index (het bestand blijft bewaard als .removed-…)."""
+    removed = _service().remove_document(document_id, progress=_progress)
+    click.echo(f"\nVerwijderd: {removed.id} ({removed.title}).", err=True)
 
 
 @cli.command(name="eval")

@@ -11,6 +11,8 @@ import re
 import threading
 from collections.abc import Sequence
 from functools import cached_property
+from pathlib import Path
+from typing import get_args
 
 from pydantic import BaseModel
 
@@ -20,7 +22,7 @@ from assistant.embed import DiskCachedEmbedder
 from assistant.errors import BadInputError, InvalidQuestionError, ResvError, UnknownInsurerError
 from assistant.index import BuildReport, IndexData, IndexManager, Progress
 from assistant.lexicon import Lexicon
-from assistant.models import Answer, ChatTurn, Citation, Document, DocumentInfo, Review
+from assistant.models import Answer, ChatTurn, Citation, Document, DocumentInfo, DocumentKind, Review
 from assistant.retrieve import HybridRetriever
 from assistant.settings import Settings, get_settings, make_composer, make_embedder, make_vector_store
 from assistant.text import terms, words
@@ -191,6 +193,44 @@ class Assistant:
         document = self.library.documents.get(citation.document)
         return (document is not None and citation.start is not None and citation.end is not None
                 and document.text[citation.start:citation.end] == citation.quote)
+
+    # --- the corpus ---------------------------------------------------------------------------
+
+    def _rebuild(self, corpus_dir: Path, progress: Progress | None) -> None:
+        with self._lock:
+            self.index.build(corpus_dir, progress)
+            self._library = None
+
+    def add_document(self, data: bytes, filename: str, *, kind: str, title: str, insurer: str | None = None,
+                     version: str | None = None, origin: str | None = None, document_id: str | None = None,
+                     progress: Progress | None = None) -> DocumentInfo:
+        """Validate a document, index it beside the others, and only then copy it into the corpus with its manifest entry."""
+        from assistant.ingest.manage import add_document, slug
+
+        if kind not in get_args(DocumentKind):
+            raise BadInputError(f"Onbekende soort {kind!r}; kies uit {', '.join(get_args(DocumentKind))}.")
+        title = " ".join(title.split())
+        if not title:
+            raise BadInputError("Geef het document een titel (--title).")
+        canonical = self.resolve_insurer(insurer) if insurer else None
+        if insurer and canonical is None:
+            raise UnknownInsurerError(f"Onbekende verzekeraar {insurer!r}; kies uit {', '.join(get_domain().insurer_names)}.")
+        info = DocumentInfo(id=document_id or slug(title), title=title, kind=kind, file="-", insurer=canonical,
+                            version=version or None, origin=origin or None)
+        added = add_document(self.settings.corpus_dir, data, filename, info, lambda stage: self._rebuild(stage, progress),
+                             max_bytes=self.settings.max_upload_bytes, max_pages=self.settings.max_pages)
+        self.warm_up(build_if_missing=False)
+        return added
+
+    def remove_document(self, document_id: str, progress: Progress | None = None) -> DocumentInfo:
+        """Index the corpus without the document, then drop its manifest entry (the file is kept aside as .removed-…)."""
+        from assistant.catalogue import CATALOGUE_FILE
+        from assistant.ingest.manage import remove_document
+
+        quoted = {r.document for r in self.requirements} if (self.settings.corpus_dir / CATALOGUE_FILE).is_file() else set()
+        removed = remove_document(self.settings.corpus_dir, document_id, lambda stage: self._rebuild(stage, progress), quoted)
+        self.warm_up(build_if_missing=False)
+        return removed
 
     # --- browsing -----------------------------------------------------------------------------
 

@@ -115,6 +115,21 @@ export async function health() {
 
 export const insurers = () => getJSON("/api/insurers").then((b) => b.insurers || []);
 export const documents = () => getJSON("/api/documents").then((b) => b.documents || []);
+
+/** POST /api/documents: the file with its kind and title (insurer, version, origin optional) → its manifest entry. */
+export async function addDocument(file, fields) {
+  const form = new FormData();
+  form.append("file", file, file.name);
+  for (const [name, value] of Object.entries(fields)) if (value) form.append(name, value);
+  const response = await request("/api/documents", { method: "POST", body: form });
+  return response.json();
+}
+
+/** DELETE /api/documents/{id} → the removed manifest entry. */
+export async function removeDocument(id) {
+  const response = await request(`/api/documents/${encodeURIComponent(id)}`, { method: "DELETE" });
+  return response.json();
+}
 export const passage = (id) => getJSON(`/api/passages/${encodeURIComponent(id)}`);
 export const ask = (body, signal) => postJSON("/api/ask", body, { signal });
 

@@ -113,11 +113,48 @@ function renderDocuments(documents) {
           [d.insurer || (d.kind === "handreiking" ? "alle verzekeraars" : d.kind), d.version && `versie ${d.version}`, Number.isInteger(d.passages) && `${d.passages} passages`]
             .filter(Boolean)
             .join(" · ")
-        )
+        ),
+        " ",
+        el("button", { type: "button", class: "remove-document", dataset: { id: d.id }, text: "Verwijderen", "aria-label": `${d.title || d.id} verwijderen` })
       )
     )
   );
   document.getElementById("documents").hidden = documents.length === 0;
+}
+
+function setupDocuments() {
+  const form = document.getElementById("add-document");
+  const status = document.getElementById("add-document-status");
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const data = new FormData(form);
+    const button = form.querySelector("button[type=submit]");
+    button.disabled = true;
+    status.textContent = "Bezig met controleren en indexeren…";
+    try {
+      const added = await api.addDocument(data.get("file"), {
+        kind: data.get("kind"), title: data.get("title"), insurer: data.get("insurer"), version: data.get("version"),
+      });
+      status.textContent = `Toegevoegd: ${added.title}.`;
+      form.reset();
+      await loadLists();
+    } catch (err) {
+      status.textContent = err.message;
+    } finally {
+      button.disabled = false;
+    }
+  });
+  document.getElementById("documents-list").addEventListener("click", async (event) => {
+    const button = event.target.closest("button.remove-document");
+    if (!button || !window.confirm("Dit document uit de bronnen halen?")) return;
+    try {
+      const removed = await api.removeDocument(button.dataset.id);
+      status.textContent = `Verwijderd: ${removed.title}.`;
+      await loadLists();
+    } catch (err) {
+      status.textContent = err.message;
+    }
+  });
 }
 
 async function loadLists() {
@@ -130,6 +167,7 @@ async function loadLists() {
   }
   fillSelect(document.getElementById("insurer"), names, "Alle verzekeraars");
   fillSelect(document.getElementById("review-insurer"), names, "Kies verzekeraar…");
+  fillSelect(document.getElementById("document-insurer"), names, "Geen (alle verzekeraars)");
 
   try {
     const documents = await api.documents();
@@ -144,4 +182,5 @@ async function loadLists() {
 }
 
 watchHealth();
+setupDocuments();
 loadLists();

@@ -1,0 +1,102 @@
+"""Adding and removing corpus documents: validated, indexed beside the others, and all-or-nothing."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant.errors import BadInputError, CorpusError, DocumentError
+from assistant.settings import Settings
+from tests.documents import make_image_only_pdf
+from tests.plans import GOOD_PLAN, make_plan_docx
+
+AGREEMENT = [
+    ("h1", "Akkoord Eerstelijn Noorderveld 2026"),
+    ("p", "De partijen spreken af dat de wachttijd voor fysiotherapie uiterlijk op 1 maart 2027 onder de vier weken ligt."),
+    ("p", "Voor de uitvoering stellen de gemeenten samen € 240.000 per jaar beschikbaar."),
+]
+
+
+@pytest.fixture
+def service(private_data_dir: Path, corpus_dir: Path, tmp_path: Path):  # noqa: ANN201
+    from assistant.service import Assistant
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(corpus_dir, corpus)
+    assistant = Assistant(Settings(data_dir=private_data_dir, corpus_dir=corpus))
+    assistant.warm_up(build_if_missing=False)
+    return assistant
+
+
+def _state(service) -> tuple[str, list[str], str]:  # noqa: ANN001
+    corpus = service.settings.corpus_dir
+    return (corpus / "manifest.toml").read_text(encoding="utf-8"), sorted(p.name for p in corpus.iterdir()), service.index.current_build()
+
+
+def test_added_document_is_listed_and_answered_from(service) -> None:  # noqa: ANN001
+    added = service.add_document(make_plan_docx(AGREEMENT), "akkoord.docx", kind="other", title="Akkoord Eerstelijn Noorderveld",
+                                 version="2026")
+    assert added.id == "akkoord-eerstelijn-noorderveld" and added.file == "akkoord-eerstelijn-noorderveld.docx"
+    assert (service.settings.corpus_dir / added.file).is_file()
+    assert 'id = "akkoord-eerstelijn-noorderveld"' in (service.settings.corpus_dir / "manifest.toml").read_text(encoding="utf-8")
+    assert added.id in {d.id for d in service.documents()}
+    answer = service.ask("Hoeveel geld stellen de gemeenten in Noorderveld beschikbaar voor de wachttijd fysiotherapie?")
+    assert not answer.abstained
+    assert any(c.document == added.id for c in answer.citations)
+    for citation in answer.citations:
+        assert service.citation_is_valid(citation)
+
+
+@pytest.mark.parametrize("data, name, error", [
+    (b"", "leeg.pdf", DocumentError),
+    (b"geen pdf", "kapot.pdf", DocumentError),
+    (None, "scan.pdf", DocumentError),
+])
+def test_bad_file_leaves_corpus_and_index_as_they_were(service, data, name, error) -> None:  # noqa: ANN001
+    before = _state(service)
+    with pytest.raises(error):
+        service.add_document(make_image_only_pdf() if data is None else data, name, kind="other", title="Iets")
+    assert _state(service) == before
+
+
+def test_duplicate_and_bad_entries_are_refused(service) -> None:  # noqa: ANN001
+    data = make_plan_docx(AGREEMENT)
+    service.add_document(data, "a.docx", kind="other", title="Akkoord A")
+    before = _state(service)
+    with pytest.raises(BadInputError, match="staat al in het corpus"):
+        service.add_document(data, "b.docx", kind="other", title="Akkoord B")
+    with pytest.raises(BadInputError, match="al een document met id"):
+        service.add_document(make_plan_docx(GOOD_PLAN), "c.docx", kind="other", title="Akkoord A")
+    with pytest.raises(BadInputError, match="Onbekende soort"):
+        service.add_document(make_plan_docx(GOOD_PLAN), "c.docx", kind="brief", title="Akkoord C")
+    with pytest.raises(BadInputError):
+        service.add_document(make_plan_docx(GOOD_PLAN), "c.docx", kind="other", title="Akkoord C", insurer="DSW")
+    assert _state(service) == before
+
+
+def test_failed_build_leaves_corpus_and_index_as_they_were(service, monkeypatch) -> None:  # noqa: ANN001
+    before = _state(service)
+
+    def broken(corpus_dir, progress=None):  # noqa: ANN001, ANN202 - a build that dies halfway (disk full, killed)
+        raise CorpusError("index kon niet worden gebouwd")
+
+    monkeypatch.setattr(type(service.index), "build", lambda self, corpus_dir, progress=None: broken(corpus_dir))
+    with pytest.raises(CorpusError):
+        service.add_document(make_plan_docx(AGREEMENT), "akkoord.docx", kind="other", title="Akkoord")
+    assert _state(service) == before
+
+
+def test_remove_keeps_the_file_aside_and_refuses_quoted_sources(service) -> None:  # noqa: ANN001
+    before = _state(service)
+    added = service.add_document(make_plan_docx(AGREEMENT), "akkoord.docx", kind="other", title="Akkoord Noorderveld")
+    service.remove_document(added.id)
+    manifest, files, _ = _state(service)
+    assert manifest == before[0]
+    assert f".removed-{added.file}" in files and added.file not in files
+    assert added.id not in {d.id for d in service.documents()}
+    with pytest.raises(BadInputError, match="eisencatalogus"):
+        service.remove_document("handreiking-contractering-resv")
+    with pytest.raises(BadInputError, match="Geen document"):
+        service.remove_document("bestaat-niet")
