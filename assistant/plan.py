@@ -10,12 +10,11 @@ Offsets are exact: `plan.text[p.start:p.end] == p.text` for every passage, and a
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from assistant.ingest.loaders import load_bytes
-from assistant.ingest.segment import Block, line_spans, segment
+from assistant.ingest.segment import Block, mask_running_lines, segment
 from assistant.models import ExtractedText, Passage
 from assistant.text import sentence_spans
 
@@ -24,7 +23,6 @@ MAX_WORDS = 140  # a longer paragraph is cut at sentence ends into passages of a
 BOUWSTEEN_IN_HEADING = re.compile(r"\bbouwsteen\s*(?:nr\.?\s*)?([1-7])\b")
 NUMBERED_HEADING = re.compile(r"^(?:(?:hoofdstuk|bijlage|deel|paragraaf)\s+)?(\d{1,2}(?:\.\d{1,2})*)\.?\s+\S", re.IGNORECASE)
 CHAPTER_WORD = re.compile(r"^(?:hoofdstuk|bouwsteen|bijlage|deel)\b", re.IGNORECASE)
-PAGE_NUMBER_LINE = re.compile(r"^\s*(?:pagina|page|blz\.?|p\.)?\s*[-–]?\s*\d{1,3}\s*(?:(?:van|of|/)\s*\d{1,3})?\s*[-–]?\s*$", re.IGNORECASE)
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
@@ -66,36 +64,6 @@ def read_plan(data: bytes, filename: str, max_bytes: int | None = None, max_page
 # --- passages ---------------------------------------------------------------------------------
 
 
-def _masked(extracted: ExtractedText) -> str:
-    """The text with page breaks as line breaks and running headers, footers and page numbers blanked.
-
-    Every replacement keeps the length, so offsets into the mask are offsets into the text.
-    A running line is one of the first or last three lines of a page that recurs (digits aside)
-    on at least half of the pages. A bullet glyph alone on its line (as PDF extraction leaves
-    it) is joined to its item.
-    """
-    text = extracted.text.replace("\f", "\n")
-    chars = list(text)
-    lines = line_spans(text)
-    starts = extracted.page_starts or ()
-    if len(starts) >= 2:
-        edges: list[tuple[int, int]] = []
-        for n, page_start in enumerate(starts):
-            page_end = starts[n + 1] - 1 if n + 1 < len(starts) else len(text)
-            page_lines = [(s, e) for s, e in lines if page_start <= s and e <= page_end and text[s:e].strip()]
-            edges.extend(page_lines[:3] + page_lines[-3:])
-        keys = {span: re.sub(r"\d+", "#", " ".join(text[span[0]:span[1]].split())) for span in set(edges)}
-        seen = Counter(keys.values())
-        running = {k for k, n in seen.items() if sum(c.isalpha() for c in k) >= 4 and n >= max(2, len(starts) // 2) and len(k) <= 120}
-        for (start, end), key in keys.items():
-            if key in running or PAGE_NUMBER_LINE.match(text[start:end]):
-                chars[start:end] = " " * (end - start)
-    for start, end in lines:
-        if text[start:end].strip() in ("•", "·", "▪", "◦", "-", "–") and end < len(text):
-            chars[end] = " "  # "•\nitem" -> "• item"
-    return "".join(chars)
-
-
 def _heading_level(block: Block, levels_known: bool, depth: int) -> int:
     title = block.body
     numbered = NUMBERED_HEADING.match(title)
@@ -123,7 +91,7 @@ def _looks_like_heading_item(block: Block, following: Block | None) -> bool:
 def plan_passages(extracted: ExtractedText) -> list[Passage]:
     """Passages of a plan: paragraphs, list items, table rows, long paragraphs cut at sentence ends."""
     text = extracted.text
-    masked = _masked(extracted)
+    masked = mask_running_lines(extracted)
     known = bool(extracted.heading_spans)
     blocks = [b for b in segment(masked, extracted.heading_spans, guess_headings=not known) if sum(c.isalnum() for c in b.text) >= 2]
     for i, block in enumerate(blocks):

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from assistant.domain import bouwsteen_numbers, get_domain
 from assistant.errors import CorpusError, DocumentError
 from assistant.ingest.loaders import load_path
-from assistant.ingest.segment import LIST_MARKER, Block, segment
+from assistant.ingest.segment import LIST_MARKER, Block, mask_running_lines, segment
 from assistant.models import Document, DocumentInfo, ExtractedText, Passage
 from assistant.text import fold, trim
 
@@ -129,7 +129,9 @@ def _is_artifact(block: Block) -> bool:
 
 def _structured_passages(document: Document) -> Iterator[Passage]:
     extracted: ExtractedText = document.extracted
-    blocks = [b for b in segment(extracted.text, extracted.heading_spans) if not _is_artifact(b)]
+    # a paged document's running headers, footers and page numbers are no content (offsets stay exact)
+    text = mask_running_lines(extracted) if extracted.page_starts and len(extracted.page_starts) >= 2 else extracted.text
+    blocks = [b for b in segment(text, extracted.heading_spans) if not _is_artifact(b)]
     nodes = _assign_sections(blocks, document.info.title)
     _repair_continuations(nodes)
     _place_footnotes(nodes)

@@ -7,10 +7,18 @@ Works on any loader's output. Spans are exact offsets into the text; a block's t
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from assistant.models import ExtractedText
 
 LIST_MARKER = re.compile(r"^[ \t]*(?:[-*•·▪◦–]|\(?\d{1,2}[.)]|\(\d{1,2}\)|[a-z][.)])[ \t]+")
 MD_HEADING = re.compile(r"^#{1,6}[ \t]+")
+# "Pagina 3 van 7" is a page number wherever extraction put it on the page
+PAGE_OF_LINE = re.compile(r"^\s*(?:pagina|page|blz\.?)\s*\d{1,3}\s*(?:van|of|/)\s*\d{1,3}\s*$", re.IGNORECASE)
+PAGE_NUMBER_LINE = re.compile(r"^\s*(?:pagina|page|blz\.?|p\.)?\s*[-–]?\s*\d{1,3}\s*(?:(?:van|of|/)\s*\d{1,3})?\s*[-–]?\s*$", re.IGNORECASE)
 TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 TERMINAL = ".:;!?…"
 
@@ -152,3 +160,35 @@ def _attach_lead_ins(blocks: list[Block]) -> None:
             block.lead_in = lead
             if block.text.rstrip().endswith(":"):
                 pass  # a nested lead-in item: the items below still belong to the outer lead-in
+
+
+def mask_running_lines(extracted: ExtractedText) -> str:
+    """The text with page breaks as line breaks and running headers, footers and page numbers blanked.
+
+    Every replacement keeps the length, so offsets into the mask are offsets into the text.
+    A running line is one of the first or last three lines of a page that recurs (digits aside)
+    on at least half of the pages; a line "Pagina 3 van 7" is a page number wherever it stands. A bullet glyph alone on its line (as PDF extraction leaves
+    it) is joined to its item.
+    """
+    text = extracted.text.replace("\f", "\n")
+    chars = list(text)
+    lines = line_spans(text)
+    starts = extracted.page_starts or ()
+    if len(starts) >= 2:
+        edges: list[tuple[int, int]] = []
+        for n, page_start in enumerate(starts):
+            page_end = starts[n + 1] - 1 if n + 1 < len(starts) else len(text)
+            page_lines = [(s, e) for s, e in lines if page_start <= s and e <= page_end and text[s:e].strip()]
+            edges.extend(page_lines[:3] + page_lines[-3:])
+        keys = {span: re.sub(r"\d+", "#", " ".join(text[span[0]:span[1]].split())) for span in set(edges)}
+        seen = Counter(keys.values())
+        running = {k for k, n in seen.items() if sum(c.isalpha() for c in k) >= 4 and n >= max(2, len(starts) // 2) and len(k) <= 120}
+        for (start, end), key in keys.items():
+            if key in running or PAGE_NUMBER_LINE.match(text[start:end]):
+                chars[start:end] = " " * (end - start)
+    for start, end in lines:
+        if PAGE_OF_LINE.match(text[start:end]):
+            chars[start:end] = " " * (end - start)
+        if text[start:end].strip() in ("•", "·", "▪", "◦", "-", "–") and end < len(text):
+            chars[end] = " "  # "•\nitem" -> "• item"
+    return "".join(chars)
