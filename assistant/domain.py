@@ -175,3 +175,75 @@ def get_review_rules() -> ReviewRules:
                                words={code: frozenset(lang[code]) for code in ("nl", "en")}),
         reading={name: re.compile(pattern) for name, pattern in data["reading"].items()},
     )
+
+
+MESSAGES_FILE = Path(__file__).parent / "data" / "messages.toml"
+
+
+class Messages:
+    """What the answer stage says to people (`data/messages.toml`), Dutch and English side by side."""
+
+    def __init__(self, data: dict) -> None:
+        self.version: str = data["version"]
+        self._tables: dict[str, dict[str, dict[str, str]]] = {k: v for k, v in data.items() if isinstance(v, dict)}
+
+    def say(self, table: str, key: str, lang: str, **fields: object) -> str:
+        """The `lang` text of `table.key` with its {fields} filled in."""
+        return self._tables[table][key][lang].format(**fields)
+
+    def fact(self, kind: str, lang: str) -> str:
+        """The name of a kind of fact ("bedrag", "amount")."""
+        return self._tables["fact"][kind][lang]
+
+    def which(self, kind: str) -> str:
+        """Dutch 'dat' or 'die' after the name of a kind of fact."""
+        return self._tables["fact"][kind]["which_nl"]
+
+
+@lru_cache(maxsize=1)
+def get_messages() -> Messages:
+    """The answer stage's bilingual messages, parsed once."""
+    with MESSAGES_FILE.open("rb") as fh:
+        return Messages(tomllib.load(fh))
+
+
+LANGUAGE_FILE = Path(__file__).parent / "data" / "language.toml"
+
+
+@dataclass(frozen=True)
+class PersonalTopic:
+    """A personal matter outside the sources, with its name for people in both languages."""
+
+    pattern: re.Pattern[str]
+    names: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Language:
+    """How questions are read (`data/language.toml`): question kinds, wanted facts, personal matters."""
+
+    version: str
+    markers: dict[str, frozenset[str]]
+    question: dict[str, re.Pattern[str]]
+    wants: dict[str, re.Pattern[str]]  # in the order they are tried
+    facts: dict[str, re.Pattern[str]]  # a fact of each kind as the sources write it
+    personal_topics: tuple[PersonalTopic, ...]
+    question_words: frozenset[str]
+    ordinals: dict[str, int]
+
+
+@lru_cache(maxsize=1)
+def get_language() -> Language:
+    """The question-reading data, parsed once."""
+    with LANGUAGE_FILE.open("rb") as fh:
+        data = tomllib.load(fh)
+    return Language(
+        version=data["version"],
+        markers={code: frozenset(ws) for code, ws in data["markers"].items()},
+        question={name: re.compile(p) for name, p in data["question"].items()},
+        wants={name: re.compile(p) for name, p in data["wants"].items()},
+        facts={name: re.compile(p) for name, p in data["facts"].items()},
+        personal_topics=tuple(PersonalTopic(re.compile(t["pattern"]), {"nl": t["nl"], "en": t["en"]}) for t in data["personal_topic"]),
+        question_words=frozenset(data["question_words"]),
+        ordinals={k: int(v) for k, v in data["ordinals"].items()},
+    )

@@ -30,7 +30,7 @@ from assistant.embed import Embedder
 from assistant.errors import IndexNotReadyError, ResvError
 from assistant.ingest.corpus import load_corpus
 from assistant.models import Document, Passage
-from assistant.retrieve import search_text
+from assistant.retrieve import dense_text
 
 FORMAT_VERSION = 1
 Progress = Callable[[str, int, int], None]
@@ -181,7 +181,7 @@ class IndexManager:
         documents, passages = load_corpus(corpus_dir)  # fails before anything is written
         searchable = [p for p in passages if p.kind != "cell"]
         previous = self._previous_vectors()
-        texts = [search_text(p) for p in searchable]
+        texts = [dense_text(p) for p in searchable]
         vectors = np.zeros((len(searchable), 384), dtype=np.float32)
         todo = []
         for i, (passage, text) in enumerate(zip(searchable, texts, strict=True)):
@@ -193,6 +193,7 @@ class IndexManager:
         if todo:
             self.embedder.warm_up()
             batch = 16
+            todo.sort(key=lambda i: len(texts[i]))  # like lengths in a batch: its threads finish together
             for start in range(0, len(todo), batch):
                 chunk = todo[start:start + batch]
                 embedded = self.embedder.embed_passages([texts[i] for i in chunk])
@@ -259,7 +260,7 @@ class IndexManager:
         searchable = [p for p in passages if p.kind != "cell"]
         if len(searchable) != len(vectors):
             return {}
-        return {(p.id, search_text(p)): vectors[i] for i, p in enumerate(searchable)}
+        return {(p.id, dense_text(p)): vectors[i] for i, p in enumerate(searchable)}
 
     def _remove_old_builds(self, keep: str) -> None:
         builds = self.data_dir / "builds"

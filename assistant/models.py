@@ -118,6 +118,11 @@ class Answer(BaseModel):
         default_factory=list, description="Nearest passages shown when abstaining; they support no claim."
     )
     reason: str | None = Field(None, description="Why the answer abstained, as a short code.")
+    context_start: int | None = Field(
+        None, ge=0,
+        description="Offset in `answer` where context begins: before it, the sentences that state the answer; "
+                    "after it, the surrounding passages (shown collapsed). None when the whole text is the answer.",
+    )
 
 
 class ChatTurn(BaseModel):

@@ -65,12 +65,28 @@ class BM25:
 # terms with them; chosen on the development halves of the seed and paraphrase sets (hit@5
 # 84 % / 71 % at 3, against 84 % / 58 % at 1).
 DENSE_WEIGHT = 3.0
+# Characters of a passage the embedder reads (about 150 tokens); chosen with benchmarks/ingest.py
+# and the development halves of the answer sets.
+DENSE_CHARS = 600
 
 
 def search_text(passage: Passage) -> str:
     """What retrieval sees of a passage: its place (insurer, section), lead-in and text."""
     parts = [passage.insurer or "", " ".join(passage.section[-2:]), passage.lead_in or "", passage.text]
     return "\n".join(p for p in parts if p)
+
+
+def dense_text(passage: Passage) -> str:
+    """What the embedder sees of a passage: its search text up to DENSE_CHARS, cut at a word.
+
+    The embedder's cost grows with every token while a passage's topic is set by its opening;
+    the lexical side still reads the whole passage.
+    """
+    text = search_text(passage)
+    if len(text) <= DENSE_CHARS:
+        return text
+    cut = text.rfind(" ", 0, DENSE_CHARS)
+    return text[:cut if cut > DENSE_CHARS // 2 else DENSE_CHARS]
 
 
 class HybridRetriever:
@@ -90,7 +106,7 @@ class HybridRetriever:
         self.vector_store = vector_store
         self.vectors = vectors
         if vectors is None and vector_store is None:
-            self.vectors = embedder.embed_passages([search_text(p) for p in self.passages])
+            self.vectors = embedder.embed_passages([dense_text(p) for p in self.passages])
 
     def dense_scores(self, query: str) -> np.ndarray:
         """Cosine similarity of every passage to the query."""

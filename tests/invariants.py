@@ -17,7 +17,7 @@ def quotes_are_verbatim(answer: Answer, assistant) -> None:  # noqa: ANN001 - th
 
 def markers_match_citations(answer: Answer) -> None:
     """Every [n] in the text has a citation n, and every citation is used in the text."""
-    used = {int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)}
+    used = {int(n) for marker in re.findall(r"\[(\d+(?:, \d+)*)\]", answer.answer) for n in marker.split(", ")}
     numbers = {c.n for c in answer.citations}
     assert used == numbers, (used, numbers)
     assert sorted(numbers) == list(range(1, len(numbers) + 1))
@@ -42,7 +42,16 @@ def every_sentence_cited(answer: Answer) -> None:
     """Each bullet line of a non-abstained answer ends with a citation marker."""
     for line in answer.answer.splitlines():
         if line.startswith("- "):
-            assert re.search(r"\[\d+\]$", line.strip()), line
+            assert re.search(r"\[\d+(?:, \d+)*\]$", line.strip()), line
+
+
+def answer_first_is_cited(answer: Answer) -> None:
+    """Where an answer states its answer before the context, that statement is cited sentence by sentence."""
+    if answer.context_start is None:
+        return
+    head = answer.answer[:answer.context_start].strip()
+    assert head and re.search(r"\[\d+(?:, \d+)*\]$", head), head
+    assert answer.answer[answer.context_start:].strip(), "context announced but empty"
 
 
 def trustworthy_answer(answer: Answer, assistant) -> None:  # noqa: ANN001
@@ -54,6 +63,7 @@ def trustworthy_answer(answer: Answer, assistant) -> None:  # noqa: ANN001
         markers_match_citations(answer)
         cited_passages_exist(answer, assistant)
         every_sentence_cited(answer)
+        answer_first_is_cited(answer)
 
 
 def review_evidence_is_verbatim(review: Review, plan_text: str, page_at) -> None:  # noqa: ANN001 - callable

@@ -87,7 +87,18 @@ function sourcesBlock(answer) {
 /** Render the final answer into its message element. */
 function renderAnswer(node, answer) {
   const body = node.querySelector(".message-body");
-  body.innerHTML = renderAnswerHtml(answer.answer || "");
+  const text = answer.answer || "";
+  const split = Number.isInteger(answer.context_start) ? answer.context_start : text.length;
+  body.innerHTML = renderAnswerHtml(text.slice(0, split));
+  if (split < text.length) {
+    // The answer is stated above; the passages around it are context, shown on request.
+    // Its first line is the heading in the question's language: it becomes the toggle.
+    const rest = text.slice(split);
+    const heading = /^\s*\*\*([^*\n]+)\*\*\s*\n/.exec(rest);
+    const context = el("details", { class: "answer-context" }, el("summary", { text: heading ? heading[1] : "Context" }));
+    context.insertAdjacentHTML("beforeend", renderAnswerHtml(heading ? rest.slice(heading[0].length) : rest));
+    body.append(context);
+  }
   const known = new Set((answer.citations || []).map((c) => c.n));
   for (const button of body.querySelectorAll(".cite")) {
     if (!known.has(Number(button.dataset.n))) button.replaceWith(button.textContent);

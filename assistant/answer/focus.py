@@ -1,0 +1,155 @@
+"""How a question's focus meets the sources: which of its words the corpus knows, whether a
+passage is about it, whether a sentence states the wanted kind of fact about its subject."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from assistant.answer.sources import Library, Sources
+from assistant.domain import Term, get_domain
+from assistant.models import Passage
+from assistant.text import fold, loose, stem, terms, words
+from assistant.understand import FACT_PATTERNS, Query
+
+MIN_COVERAGE = 0.5  # share of a question's focus the corpus must know for it to be in the domain
+
+
+class Focus:
+    """The question's focus against the library's vocabulary."""
+
+    def __init__(self, query: Query, library: Library, sources: Sources) -> None:
+        self.q = query
+        self.lib = library
+        self.sources = sources
+        self.vocabulary = library.retriever.bm25.idf
+
+    def known(self) -> list[str]:
+        """Focus stems the corpus knows (directly, as a form, or as compound or verb parts)."""
+        return [f for f in self.q.focus if self.knows_stem(f)]
+
+    def known_topic(self) -> list[str]:
+        """Known focus that is not only the name of a bouwsteen."""
+        return [f for f in self.known() if not is_bouwsteen_word(f)]
+
+    def known_beyond_structure(self) -> list[str]:
+        """Known focus that is not only the name of a bouwsteen or phase."""
+        return [f for f in self.known_topic() if not names_term(f, get_domain().phases)]
+
+    def knows_stem(self, focus_stem: str) -> bool:
+        if focus_stem in self.vocabulary or (len(focus_stem) >= 5 and any(t.startswith(focus_stem) for t in self.vocabulary)):
+            return True
+        return any(self.lib.lexicon.knows(w) for w in words(self.q.text) if stem(w) == focus_stem)
+
+    def parts(self) -> dict[str, list[str]]:
+        """Focus stems of compounds the corpus only has apart, with the stems of their parts."""
+        out = {}
+        for word in words(self.q.text):
+            key = stem(word)
+            if key in self.q.focus and key not in self.vocabulary and (parts := self.lib.lexicon.parts(word)):
+                out[key] = [stem(p) for p in parts]
+        return out
+
+    def weights(self, focus: Sequence[str]) -> dict[str, float]:
+        """Inverse document frequency of each focus stem; an unseen stem weighs as the rarest."""
+        top_idf = max(self.vocabulary.values(), default=1.0)
+        return {f: self.vocabulary.get(f, top_idf) for f in focus}
+
+    def in_domain(self) -> bool:
+        """The question names something of the domain, or most of its words occur in the sources."""
+        known = self.known()
+        if self.q.has_domain_signal or any(f in self.lib.heading_terms for f in known):
+            return True  # the sources' own headings name the domain's topics
+        return bool(self.q.focus) and len(known) / len(self.q.focus) >= MIN_COVERAGE
+
+    def personal_topic(self) -> str | None:
+        """The personal matter the question is about (a premium, opening hours, a salary), when
+        the asker speaks of themselves or the sources do not use its words; its name for people."""
+        folded = fold(self.q.question)
+        for topic in self.q.personal_topics:
+            said = [w for m in topic.pattern.finditer(folded) for w in words(m.group(0))]
+            if self.q.personal or not all(self.lib.lexicon.knows(w) for w in said):
+                return topic.names[self.q.lang]
+        return None
+
+    def target_unknown(self) -> bool:
+        """The thing the question asks for ("welke boete") does not occur in the sources."""
+        target = self.q.target
+        if not target or self.q.english:
+            return False
+        return not self.lib.lexicon.knows(target)
+
+    def matches(self, passage: Passage, focus: Sequence[str]) -> bool:
+        """The passage is about the focus: a rare focus word, and enough of all of them."""
+        rare = [f for f in focus if self.vocabulary.get(f, 99) >= 2.0]
+        return coverage(passage, rare or focus) > 0 and coverage(passage, focus) >= (1 / len(focus) if len(focus) <= 2 else 0.33)
+
+    def has_wanted_fact(self, passages: Iterable[Passage]) -> bool:
+        """A sentence of `passages` holds the wanted kind of fact about the question's subject."""
+        return self.q.wants not in FACT_PATTERNS or self.states_fact(passages, self.q.wants)
+
+    def states_fact(self, passages: Iterable[Passage], kind: str) -> bool:
+        """A sentence of `passages` holds a fact of `kind` about the question's subject.
+
+        A number anywhere is not enough: "hoeveel RESV's" needs a number of RESV's, "hoe hoog is
+        het eigen risico" an amount in a sentence about that risk.
+        """
+        return any(self.sentence_states(text, kind) for text in self.sources.sentences(passages))
+
+    def sentence_states(self, text: str, kind: str) -> bool:
+        """`text` holds a fact of `kind` about the question's subject."""
+        subject = self.subject_stems()
+        for match in FACT_PATTERNS[kind].finditer(text):
+            if not subject:
+                return True
+            near = terms(text[match.end():])[:3] if kind == "count" else terms(text)
+            if any(stem_match(t, subject) for t in near):
+                return True
+        return False
+
+    def subject_stems(self) -> list[str]:
+        """What the wanted fact must be about: the asked-for noun (or its Dutch terms), else the focus."""
+        q = self.q
+        if q.wants == "count" and q.target:
+            dutch = get_domain().expand(q.target)
+            return [t for term in (dutch or [q.target]) for t in terms(term)]
+        # The domain nouns a question is about ("het RESV-plan") are no topic words, but the fact
+        # must be about them or about the topic.
+        named = [stem(w) for w in words(q.question) if w in get_domain().core_terms]
+        return self.known_topic() + named
+
+
+def coverage(passage: Passage | str, focus: Sequence[str], weights: Mapping[str, float] | None = None,
+             parts: Mapping[str, Sequence[str]] | None = None) -> float:
+    """Share of the focus stems found in a passage (or a sentence), optionally weighted (idf).
+
+    Prefix match keeps Dutch compounds and inflections; a compound the passage spells apart
+    ("knelpuntenanalyse" / "analyse van knelpunten") counts when all its parts are there.
+    """
+    if not focus:
+        return 0.0
+    text = passage if isinstance(passage, str) else " ".join([passage.text, passage.lead_in or ""])
+    have = {loose(t) for t in terms(text)}
+
+    def present(term: str) -> bool:
+        key = loose(term)
+        return key in have or (len(key) >= 5 and any(t.startswith(key) for t in have))
+
+    def weight(f: str) -> float:
+        return weights.get(f, 1.0) if weights else 1.0
+
+    found = sum(weight(f) for f in focus if present(f) or (parts and parts.get(f) and all(present(p) for p in parts[f])))
+    return found / sum(weight(f) for f in focus)
+
+
+def stem_match(term: str, subject: Sequence[str]) -> bool:
+    term = loose(term)
+    return any(term == s or (len(s) >= 4 and term.startswith(s)) or (len(term) >= 4 and s.startswith(term)) for s in map(loose, subject))
+
+
+def is_bouwsteen_word(stem_: str) -> bool:
+    """True for stems of words that only name a bouwsteen (they are no topic of their own)."""
+    return names_term(stem_, get_domain().bouwstenen)
+
+
+def names_term(stem_: str, named: Iterable[Term]) -> bool:
+    return any(stem_ in terms(alias) for term in named for alias in term.aliases + (term.title,))

@@ -1,0 +1,56 @@
+"""The answer first: of the passages chosen to answer a fact question, the one or two sentences
+that state what it asks, to open the answer with."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from assistant.answer.citations import Claim
+from assistant.answer.focus import Focus, coverage
+from assistant.answer.sources import Sources
+from assistant.models import Passage
+from assistant.text import words
+from assistant.understand import FACT_PATTERNS
+
+MIN_WORDS = 4  # fewer words is a heading or a label, not a statement
+SECOND = 0.9  # a second sentence leads too when it scores this close to the best
+MIN_SCORE = 0.34  # below this share of the focus a sentence does not state the answer
+RANK_PRIOR = 0.15  # retrieval order breaks ties between sentences that cover the focus alike
+FACT_BONUS = 1.0  # a sentence with the wanted kind of fact about the subject
+
+
+def lead_sentences(passages: Sequence[Passage], focus: Focus, sources: Sources, wanted: str | None) -> list[list[Claim]]:
+    """The sentences (each one or two claims, when split over passages) that state the answer.
+
+    Passages come in the order the strategy ranked them. With a wanted kind of fact (an amount, a
+    date) only a sentence that holds one about the question's subject leads; otherwise the
+    sentence that covers most of the question's rare words.
+    """
+    topic = focus.known_topic() or focus.known()
+    weights = focus.weights(topic)
+    parts = focus.parts()
+    text_of = sources.lib.documents
+    scored: list[tuple[float, int, list[Claim]]] = []
+    order = 0
+    position = {p.id: i for i, p in enumerate(passages)}
+    runs = sorted(sources.runs(passages), key=lambda run: min(position.get(p.id, len(position)) for p in run))
+    for rank, run in enumerate(runs):
+        prior = RANK_PRIOR / (1 + rank)
+        for sentence in sources.claims(run):
+            text = " ".join(text_of[c.passage.document_id].text[c.start:c.end] for c in sentence)
+            if len(words(text)) < MIN_WORDS:
+                continue
+            score = coverage(text, topic, weights, parts) if topic else 0.0
+            if wanted in FACT_PATTERNS:
+                if not focus.sentence_states(text, wanted):
+                    continue
+                score += FACT_BONUS
+            elif score < MIN_SCORE:
+                continue
+            scored.append((score + prior, order, sentence))
+            order += 1
+    if not scored:
+        return []
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    best = scored[0][0]
+    return [sentence for score, _, sentence in scored[:2] if score >= best * SECOND]

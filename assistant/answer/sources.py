@@ -1,0 +1,129 @@
+"""What a composer may look up in the library besides the ranked hits: the insurers' bullets, the
+handreiking's text per bouwsteen, continuations, lists after a lead-in, footnotes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Protocol
+
+from assistant.answer.citations import Claim, body_span, sentences
+from assistant.ingest.corpus import footnote_number, has_footnote_mark
+from assistant.lexicon import Lexicon
+from assistant.models import Document, Passage
+from assistant.retrieve import HybridRetriever
+from assistant.text import collapse, sentence_spans
+
+MAX_LIST = 10
+# "Escalatieladder: Het RESV-plan bevat …": a labelled item starts a new point, not a sub-item.
+LABELLED = re.compile(r"^[-•·\s]*[A-ZÀ-Þ][^:.\n]{0,50}:\s")
+
+
+class Library(Protocol):
+    """The indexed corpus as the answer stage sees it."""
+
+    documents: dict[str, Document]
+    passages: list[Passage]
+    retriever: HybridRetriever
+    lexicon: Lexicon
+    heading_terms: set[str]
+
+
+class Sources:
+    """Lookups over the library's passages."""
+
+    def __init__(self, library: Library) -> None:
+        self.lib = library
+        self.by_id = {p.id: p for p in library.passages}
+
+    def bullets(self, insurer: str, bouwsteen: int | None = None) -> list[Passage]:
+        return [p for p in self.lib.passages if p.kind == "bullet" and p.insurer == insurer and (bouwsteen is None or p.bouwsteen == bouwsteen)]
+
+    def handreiking(self, bouwsteen: int, footnotes: bool = False) -> list[Passage]:
+        return [p for p in self.lib.passages if p.insurer is None and p.bouwsteen == bouwsteen and p.kind != "cell"
+                and (footnotes or p.kind != "footnote") and self.lib.documents[p.document_id].info.kind == "handreiking"]
+
+    def with_continuations(self, passages: Iterable[Passage]) -> list[Passage]:
+        """Add the other half of a sentence split across passages, keeping document order."""
+        chosen = {p.id: p for p in passages}
+        for passage in list(chosen.values()):
+            if passage.continues and passage.continues in self.by_id:
+                chosen.setdefault(passage.continues, self.by_id[passage.continues])
+        for passage in self.lib.passages:
+            if passage.continues in chosen:
+                chosen.setdefault(passage.id, passage)
+        return sorted(chosen.values(), key=lambda p: (p.document_id, p.start))
+
+    def runs(self, passages: Iterable[Passage]) -> list[list[Passage]]:
+        """Each passage with the passages that continue its last sentence, in document order."""
+        ordered = self.with_continuations(passages)
+        ids = {o.id for o in ordered}
+        out = []
+        for passage in ordered:
+            if passage.continues in ids:
+                continue
+            parts = [passage]
+            while nxt := next((p for p in ordered if p.continues == parts[-1].id), None):
+                parts.append(nxt)
+            out.append(parts)
+        return out
+
+    def sentences(self, passages: Iterable[Passage]) -> list[str]:
+        """The sentences of `passages`, a sentence split over two passages joined again."""
+        out = []
+        for parts in self.runs(passages):
+            text = " ".join(p.text for p in parts)
+            out.extend(text[s:e] for s, e in sentence_spans(text))
+        return out
+
+    def claims(self, run: Sequence[Passage]) -> list[list[Claim]]:
+        """The sentences of a run of passages as claims; a sentence split over two passages is two claims."""
+        return sentences(self.lib.documents[run[0].document_id].text, run)
+
+    def answer_units(self, passages: Sequence[Passage]) -> list[Passage]:
+        """Complete what a passage opens: the list or sub-sections after a lead-in ending in ':',
+        and the footnotes whose marks it carries. A lead-in alone answers nothing."""
+        out = list(passages)
+        for passage in passages:
+            follow = self.following(passage) if passage.text.rstrip().endswith(":") else []
+            for extra in follow + self.footnotes(passage):
+                if extra not in out:
+                    out.append(extra)
+        return out
+
+    def following(self, lead: Passage) -> list[Passage]:
+        """The passages a lead-in introduces, in document order."""
+        same_doc = [p for p in self.lib.passages if p.document_id == lead.document_id and p.kind != "footnote"]
+        after = [p for p in same_doc if p.start > lead.start]
+        body = collapse(self.lib.documents[lead.document_id].text[slice(*body_span(lead))])
+        items = [p for p in after if p.lead_in and collapse(p.lead_in) == body]
+        if items:
+            # The list goes on past an interruption (a footnote, a page break) that lost its lead-in.
+            rest = [p for p in after if p.start > items[-1].start and p.kind != "footnote"]
+            for passage in rest:
+                if passage.kind != "list_item" or passage.section != lead.section or (passage.lead_in and collapse(passage.lead_in) != body):
+                    break
+                items.append(passage)
+            return items[:MAX_LIST]
+        out: list[Passage] = []
+        children: set[tuple[str, ...]] = set()
+        for passage in after:
+            deeper = len(passage.section) > len(lead.section) and passage.section[:len(lead.section)] == lead.section
+            if deeper:
+                if passage.section not in children:  # a sub-section: its heading and first passage
+                    children.add(passage.section)
+                    out.append(passage)
+                continue
+            if children or passage.section != lead.section or passage.kind != "list_item" or lead.kind != "list_item" or LABELLED.match(passage.text):
+                break
+            out.append(passage)  # sub-items of a list item that ends in ':'
+            if len(out) >= MAX_LIST:
+                break
+        return out
+
+    def footnotes(self, passage: Passage) -> list[Passage]:
+        """Footnotes of the same document whose mark `passage` carries."""
+        if passage.kind == "footnote":
+            return []
+        return [note for note in self.lib.passages if note.document_id == passage.document_id
+                and (number := footnote_number(note)) is not None and has_footnote_mark(passage.text, number)]

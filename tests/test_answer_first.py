@@ -1,0 +1,94 @@
+"""The answer first: a fact question opens with the cited sentence that states the fact; a list
+question keeps its list; every insurer a headline names is cited; personal matters abstain."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import string
+
+import pytest
+
+from assistant.domain import MESSAGES_FILE
+from assistant.understand import FACT_PATTERNS
+from tests.invariants import abstention_cites_nothing, trustworthy_answer
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Wat is de uiterste datum waarop het RESV-plan moet zijn ingediend?", "date"),
+        ("By what date must the RESV plan be with the insurer?", "date"),
+        ("Hoeveel hoofdtaken moet een RESV in 2027 minimaal uitvoeren volgens CZ?", "count"),
+    ],
+)
+def test_fact_question_opens_with_the_fact(assistant, question, kind):
+    answer = assistant.ask(question)
+    trustworthy_answer(answer, assistant)
+    assert not answer.abstained
+    head = answer.answer[:answer.context_start] if answer.context_start is not None else answer.answer.split("\n\n")[0]
+    assert FACT_PATTERNS[kind].search(head[:300]), head
+    first = [int(n) for n in re.search(r"\[(\d+(?:, \d+)*)\]", head).group(1).split(", ")]
+    quote = " ".join(c.quote for c in answer.citations if c.n in first)
+    assert FACT_PATTERNS[kind].search(quote), "the opening sentence's own citations hold the fact"
+
+
+def test_context_follows_the_answer_and_is_marked(assistant):
+    answer = assistant.ask("Wat is de uiterste datum waarop het RESV-plan moet zijn ingediend?")
+    assert answer.context_start is not None
+    assert answer.answer[answer.context_start:].startswith("**Context uit de bronnen**")
+    english = assistant.ask("By what date must the RESV plan be with the insurer?")
+    assert english.context_start is not None and english.answer[english.context_start:].startswith("**Context from the sources**")
+
+
+def test_requirement_question_keeps_its_whole_list(assistant):
+    answer = assistant.ask("Wat eist VGZ voor bouwsteen 3?")
+    trustworthy_answer(answer, assistant)
+    assert answer.context_start is None
+    bullets = [p.text for p in assistant.library.passages if p.kind == "bullet" and p.insurer == "VGZ" and p.bouwsteen == 3]
+    assert bullets and all(any(b in c.quote for c in answer.citations) for b in bullets)
+
+
+def test_every_insurer_in_a_headline_is_cited(assistant):
+    answer = assistant.ask("Welke verzekeraars noemen een escalatieladder?")
+    trustworthy_answer(answer, assistant)
+    headline = answer.answer.splitlines()[0]
+    by_n = {c.n: c for c in answer.citations}
+    named = re.findall(r"(Zilveren Kruis|CZ|VGZ|Menzis) \[(\d+)\]", headline)
+    assert named, headline
+    for insurer, n in named:
+        assert by_n[int(n)].insurer == insurer
+    for insurer in ("Zilveren Kruis", "CZ", "VGZ", "Menzis"):
+        if insurer in headline.split(":", 1)[1]:
+            assert insurer in {i for i, _ in named}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How do I switch my health insurance from CZ to VGZ?",
+        "Wat zijn de openingstijden van de apotheek in het gezondheidscentrum?",
+        "Wat is het salaris van een praktijkondersteuner bij de huisarts?",
+        "Is mijn fysiotherapie dit jaar vergoed door Menzis?",
+    ],
+)
+def test_personal_matters_with_a_domain_word_abstain(assistant, question):
+    answer = assistant.ask(question)
+    abstention_cites_nothing(answer)
+    assert answer.reason == "outside_domain"
+
+
+def test_a_domain_question_with_money_words_is_answered(assistant):
+    answer = assistant.ask("Waarvoor mogen de RESV-middelen worden ingezet?")
+    trustworthy_answer(answer, assistant)
+    assert not answer.abstained
+
+
+def test_messages_have_both_languages_with_the_same_fields():
+    data = tomllib.loads(MESSAGES_FILE.read_text(encoding="utf-8"))
+    fields = lambda text: {f for _, f, _, _ in string.Formatter().parse(text) if f}  # noqa: E731
+    for table in ("message", "heading", "intro"):
+        for key, row in data[table].items():
+            assert row["nl"].strip() and row["en"].strip(), key
+            # Dutch alone needs the article-bound pronoun after a kind of fact ("dat", "die").
+            assert fields(row["en"]) <= fields(row["nl"]) and fields(row["nl"]) - fields(row["en"]) <= {"which"}, key
