@@ -4,8 +4,8 @@ question keeps its list; every insurer a headline names is cited; personal matte
 from __future__ import annotations
 
 import re
-import tomllib
 import string
+import tomllib
 
 import pytest
 

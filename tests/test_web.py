@@ -214,3 +214,20 @@ def test_api_docs_render_without_network(page: Page):
     expect(page.locator(".opblock-summary-path", has_text="/api/ask").first).to_be_visible()
     shoot(page, "api-docs")
     assert not outside, outside
+
+
+def test_fact_answer_first_with_context_collapsed(page: Page):
+    from playwright.sync_api import expect
+
+    answer = ask(page, "By what date must the RESV plan be with the insurer?")
+    assert answer["context_start"] is not None, answer["answer"]
+    reply = page.locator(".message.assistant").last
+    body = reply.locator(".message-body")
+    expect(body.locator("p").first).to_contain_text("15 juli")
+    context = body.locator("details.answer-context")
+    expect(context.locator("summary")).to_have_text("Context from the sources")
+    expect(context).not_to_have_attribute("open", re.compile(".*"))
+    context.locator("summary").click()
+    expect(context).to_have_attribute("open", re.compile(".*"))
+    expect(context.locator("button.cite").first).to_be_visible()
+    shoot(page, "answer-first")

@@ -199,7 +199,8 @@ def general(ctx: Context) -> Answer:
     if q.wants and not ctx.focus.has_wanted_fact(support):
         return ctx.out.abstain("fact_not_in_sources", ctx.out.say(
             "message", "no_fact_answers", fact=ctx.out.fact(q.wants), which=ctx.out.messages.which(q.wants)), support)
-    lead = [] if section else lead_sentences(support, ctx.focus, ctx.sources, wanted if wanted in FACT_PATTERNS and ctx.focus.has_wanted_fact(support) else None)
+    stated = wanted if wanted in FACT_PATTERNS and ctx.focus.states_fact(support, wanted) else None
+    lead = [] if section else lead_sentences(support, ctx.focus, ctx.sources, stated)  # a named section is its own answer
     if lead:
         # The answer is stated; its own passages and the next best follow as context.
         stating = {c.passage.id for sentence in lead for c in sentence}
