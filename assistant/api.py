@@ -104,6 +104,10 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 # --- warm-up -----------------------------------------------------------------------------------
 
 
+NOT_READY_HINT = ("De assistent is niet beschikbaar: de index kon niet worden geladen. De oorzaak staat in het serverlog; "
+                  "bouw de index zo nodig opnieuw met `resv ingest`.")
+
+
 class Readiness:
     """Loads (or first builds) the index in a background thread, so the server answers /healthz at once."""
 
@@ -136,7 +140,7 @@ class Readiness:
         if self.assistant.ready:
             return
         if self.error:
-            raise IndexNotReadyError(f"De assistent is niet beschikbaar: {self.error}")
+            raise IndexNotReadyError(NOT_READY_HINT)
         raise IndexNotReadyError("De index wordt nog geladen; probeer het over enkele seconden opnieuw.")
 
 
@@ -632,7 +636,8 @@ def create_app(assistant: Assistant | None = None) -> FastAPI:
         if assistant.ready:
             return JSONResponse({"status": "ok"})
         if readiness.error:
-            return JSONResponse({"status": "error", "detail": readiness.error}, status_code=503)
+            # Unauthenticated: says that, never why (the cause can hold a server URL with its credentials).
+            return JSONResponse({"status": "error", "detail": NOT_READY_HINT}, status_code=503)
         return JSONResponse({"status": "loading", "detail": "De index wordt geladen."}, status_code=503,
                             headers={"Retry-After": "2"})
 

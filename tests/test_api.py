@@ -406,7 +406,24 @@ def test_a_broken_corpus_is_reported_not_crashed(tmp_path):
             deadline = time.monotonic() + 30
             while (health := client.get("/healthz").json())["status"] == "loading" and time.monotonic() < deadline:
                 time.sleep(0.1)
-            assert health["status"] == "error" and "manifest" in health["detail"].lower(), health
+            assert health["status"] == "error" and "resv ingest" in health["detail"], health
             detail = refused(client.post("/api/ask", json={"question": QUESTION}), 503)
             assert "niet beschikbaar" in detail
             assert client.get("/").status_code == 200
+        assert "manifest" in server.log().lower()  # the cause is in the log, for whoever runs the server
+
+
+def test_healthz_never_shows_the_store_url_or_its_secret(tmp_path):
+    from tests.server import running_server
+
+    url = "http://resv:s3cret-pw@127.0.0.1:9"  # nothing listens on port 9
+    with running_server(tmp_path / "data", env={"RESV_CHROMA_URL": url}, wait_until_ready=False) as server:
+        with httpx.Client(base_url=server.url, timeout=10) as client:
+            deadline = time.monotonic() + 60
+            while (response := client.get("/healthz")).json()["status"] == "loading" and time.monotonic() < deadline:
+                time.sleep(0.2)
+            asked = client.post("/api/ask", json={"question": QUESTION})
+    for body in (response.text, asked.text):
+        assert "s3cret" not in body and "127.0.0.1:9" not in body and "resv:" not in body, body
+    assert response.status_code == 503 and response.json()["status"] == "error"
+    assert asked.status_code == 503
