@@ -70,7 +70,7 @@ DELTA_CHARS = 80
 
 
 class AskRequest(BaseModel):
-    question: str = Field(description="De vraag, in het Nederlands of het Engels.", examples=["Wat eist CZ voor bouwsteen 4?"])
+    question: str = Field(description="De vraag, in het Nederlands of het Engels.", examples=["Welke eisen stelt VGZ aan bouwsteen 2?"])
     insurer: str | None = Field(None, description="Beperk tot het beleid van één verzekeraar (plus de handreiking).")
     history: list[ChatTurn] = Field(
         default_factory=list, description="Eerdere beurten van het gesprek, oudste eerst; de server bewaart geen sessies."
@@ -471,7 +471,7 @@ async def _on_unexpected_error(request: Request, exc: Exception) -> JSONResponse
 
 
 _FRIENDLY_MISSING = {
-    "question": "De vraag ontbreekt: stuur JSON zoals {\"question\": \"Wat eist CZ voor bouwsteen 4?\"}.",
+    "question": "De vraag ontbreekt: stuur JSON zoals {\"question\": \"Welke eisen stelt VGZ aan bouwsteen 2?\"}.",
     "file": "Kies een plan om te beoordelen (het veld 'file' ontbreekt).",
     "insurer": "Kies de verzekeraar die marktleider is in de regio van het plan (het veld 'insurer' ontbreekt).",
 }

@@ -1,8 +1,8 @@
 """Which words the corpus knows: the test behind "the sources do not say".
 
 A question word counts as known when the corpus has it, its stem, or its parts: Dutch glues
-words together ("beoordelingsproces" = beoordeling + s + proces) and splits verbs
-("meebeoordelen", "afgerond"), so a plain vocabulary lookup would call many answerable questions
+words together (a compound is its parts, joined by an optional linking "s") and splits verbs
+(separable particles, participles with "ge-"), so a plain vocabulary lookup would call many answerable questions
 unanswerable.
 """
 

@@ -77,7 +77,7 @@ def _heading_level(block: Block, levels_known: bool, depth: int) -> int:
 
 
 def _looks_like_heading_item(block: Block, following: Block | None) -> bool:
-    """'1. INLEIDING' in plain text: a numbered list item that is a chapter heading."""
+    """A numbered list item in plain text that is a chapter heading (a short upper-case title)."""
     body = block.body
     if "\n" in block.text.strip() or not re.match(r"^\s*\d{1,2}[.)]\s", block.text) or not body:
         return False

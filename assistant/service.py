@@ -2,7 +2,7 @@
 
     assistant = Assistant()        # cheap: reads settings, loads nothing
     assistant.warm_up()            # loads (or first builds) the index and the embedder
-    assistant.ask("Wat eist CZ voor bouwsteen 4?")
+    assistant.ask("Welke eisen stelt VGZ aan bouwsteen 2?")
 """
 
 from __future__ import annotations

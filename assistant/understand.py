@@ -1,8 +1,8 @@
 """Question -> `Query`: what the question names (insurers, bouwstenen, hoofdtaken, phases, years),
 what kind of fact it wants, its language, and what it inherits from earlier turns.
 
-Recognition is driven by the domain vocabulary (`data/domain.toml`); nothing here knows a
-particular question.
+Recognition is driven by the domain vocabulary (`data/domain.toml`) and the general reading of
+questions in Dutch and English (`data/language.toml`); nothing here knows a particular question.
 """
 
 from __future__ import annotations
@@ -170,7 +170,7 @@ def understand(question: str, history: Sequence[ChatTurn] = (), insurer: str | N
     before = understand(previous[-1], [ChatTurn(role="user", content=q) for q in previous[:-1]], insurer)
     ordinal = ORDINAL.search(fold(question))
     if ordinal and not (query.bouwstenen or query.hoofdtaken or query.phases):
-        # "Wat valt onder de vijfde?" after a question about the hoofdtaken: the fifth of those.
+        # An ordinal alone after a question about the hoofdtaken (or bouwstenen, phases): that one of those.
         n = [ORDINALS[ordinal.group(1)]]
         if before.all_hoofdtaken or before.hoofdtaken:
             query = replace(query, hoofdtaken=n)
@@ -186,7 +186,7 @@ def understand(question: str, history: Sequence[ChatTurn] = (), insurer: str | N
     if not query.insurers and not query.unknown_insurers and not query.handreiking_only and not query.which_insurers:
         merged.insurers, merged.unknown_insurers = before.insurers, before.unknown_insurers
         merged.all_insurers = before.all_insurers
-    # "En wanneer moet dat klaar zijn?": an anaphor keeps the topic, new words only add to it.
+    # An anaphor ("dat", "that") keeps the earlier topic; new words only add to it.
     if not query.focus or all(f in before.focus for f in query.focus) or ANAPHORA.search(fold(question)):
         merged.focus = list(dict.fromkeys(before.focus + query.focus))
         merged.which_insurers = query.which_insurers or (before.which_insurers and not query.insurers)

@@ -1,10 +1,12 @@
 """Catalogue terms whose only origin can be an eval plan, and their removal.
 
 The requirement catalogue's evidence terms must come from the sources (the handreiking and the
-insurers' policy) or from general Dutch. A term that stands in no source but in the plans the
-earlier rules were written against is suspect when it is a wording rather than a word: it occurs
-in exactly one such plan, or it is a phrase of several words, or a code such as "ht2" or "k1".
-Single general words used by several plans ("stichting", "jaarrekening") stay.
+insurers' policy), from the real public documents of the field (`../shared/real`: national
+agreements, a letter to parliament) or from general Dutch. A term that stands in none of those
+documents but in an eval plan is suspect when it is a wording rather than a word: a phrase of
+several words, a long compound (LONG letters or more), or a code such as "ht2" or "k1", in any eval
+plan; or any term that occurs in exactly one of the plans the earlier rules were written against.
+Short single words of general Dutch used by plans ("stichting", "begroting") stay.
 
     python -m evals.term_audit            # list the suspect terms
     python -m evals.term_audit --remove   # strip them from corpus/requirements.toml
@@ -19,14 +21,17 @@ import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
+from assistant.ingest.loaders import load_path
 from assistant.review.terms import term_pattern
-from assistant.text import fold
+from assistant.text import fold, stem, words
 
 REPO = Path(__file__).resolve().parents[1]
 CATALOGUE = REPO / "corpus" / "requirements.toml"
 SOURCES = ("handreiking-contractering-resv.txt", "inkoopbeleid-resv-verzekeraars.txt")
 SPLIT = REPO / "evals" / "plans" / "split.toml"
+REAL = REPO.parent / "shared" / "real"
 CODE = re.compile(r"^[a-z]{1,3}\d+$")
+LONG = 12  # letters from which a single word is a specific compound, not general vocabulary
 
 
 def catalogue_terms(entry: dict) -> Iterator[str]:
@@ -42,33 +47,48 @@ def catalogue_terms(entry: dict) -> Iterator[str]:
         yield from rule.get("count_terms", [])
 
 
-def suspect_terms(catalogue: dict, sources: str, plans: dict[str, str]) -> list[tuple[str, str, list[str]]]:
-    """(requirement id, term, plans holding it) for every term whose only origin can be a plan."""
+def suspect_terms(catalogue: dict, sources: str, plans: dict[str, str], seen: set[str] = frozenset()) -> list[tuple[str, str, list[str]]]:
+    """(requirement id, term, plans holding it) for every term whose only origin can be a plan.
+
+    `sources` is every document a term may come from; `seen` names the plans the earlier rules
+    were written against.
+    """
     folded_sources = fold(sources)
+    source_stems = {stem(w) for w in words(folded_sources)}
     folded_plans = {name: fold(text) for name, text in plans.items()}
     out = []
     for entry in catalogue.get("requirement", []):
         for term in dict.fromkeys(catalogue_terms(entry)):
-            words = fold(term).strip("* ").split()
-            if not words:
+            term_words = fold(term).strip("* ").split()
+            if not term_words:
                 continue
             pattern = term_pattern(term)
-            if pattern.search(folded_sources):
+            # another form of the sources' own word ("operationeel" beside their "operationele") is theirs too
+            if pattern.search(folded_sources) or (len(term_words) == 1 and stem(term_words[0]) in source_stems):
                 continue
             holders = [name for name, text in folded_plans.items() if pattern.search(text)]
-            if len(holders) == 1 or (holders and (len(words) > 1 or CODE.match(words[0]))):
+            wording = len(term_words) > 1 or len(re.sub(r"[^a-zà-ÿ]", "", term_words[0])) >= LONG or CODE.match(term_words[0])
+            seen_once = len([h for h in holders if h in seen]) == 1
+            if holders and (wording or seen_once):
                 out.append((entry["id"], term, holders))
     return out
 
 
-def seen_plans() -> dict[str, str]:
-    """The texts of the plans the earlier, hand-made rules were written against."""
-    names = tomllib.loads(SPLIT.read_text(encoding="utf-8"))["seen_by_earlier_rules"]
-    return {name: (REPO / "evals" / "plans" / "src" / f"{name}.md").read_text(encoding="utf-8") for name in names}
+def eval_plans() -> dict[str, str]:
+    """The texts of every eval plan, development and validation alike."""
+    return {path.stem: path.read_text(encoding="utf-8") for path in sorted((REPO / "evals" / "plans" / "src").glob("*.md"))}
+
+
+def seen_plans() -> set[str]:
+    """The plans the earlier, hand-made rules were written against."""
+    return set(tomllib.loads(SPLIT.read_text(encoding="utf-8"))["seen_by_earlier_rules"])
 
 
 def source_text() -> str:
-    return "\n".join((REPO / "corpus" / name).read_text(encoding="utf-8") for name in SOURCES)
+    """The sources and, where they are on this machine, the real public documents of the field."""
+    texts = [(REPO / "corpus" / name).read_text(encoding="utf-8") for name in SOURCES]
+    texts += [load_path(path).text for path in sorted(REAL.glob("*.pdf"))] if REAL.is_dir() else []
+    return "\n".join(texts)
 
 
 def remove_terms(toml_text: str, suspects: list[tuple[str, str, list[str]]]) -> str:
@@ -113,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--remove", action="store_true", help="strip the suspect terms from the catalogue")
     args = parser.parse_args(argv)
     text = CATALOGUE.read_text(encoding="utf-8")
-    suspects = suspect_terms(tomllib.loads(text), source_text(), seen_plans())
+    suspects = suspect_terms(tomllib.loads(text), source_text(), eval_plans(), seen_plans())
     for requirement_id, term, holders in suspects:
         print(f"{requirement_id}\t{term!r}\t{', '.join(holders)}")
     print(f"{len(suspects)} suspect terms", file=sys.stderr)

@@ -137,9 +137,9 @@ def test_missing_catalogue_file(tmp_path: Path) -> None:
 def test_no_catalogue_term_comes_only_from_an_eval_plan() -> None:
     import tomllib
 
-    from evals.term_audit import CATALOGUE, seen_plans, source_text, suspect_terms
+    from evals.term_audit import CATALOGUE, eval_plans, seen_plans, source_text, suspect_terms
 
-    suspects = suspect_terms(tomllib.loads(CATALOGUE.read_text(encoding="utf-8")), source_text(), seen_plans())
+    suspects = suspect_terms(tomllib.loads(CATALOGUE.read_text(encoding="utf-8")), source_text(), eval_plans(), seen_plans())
     assert suspects == []
 
 
@@ -149,3 +149,12 @@ def test_term_audit_flags_a_phrase_found_only_in_a_plan() -> None:
     catalogue = {"requirement": [{"id": "hr-bs1-x", "concepts": [["werkgebied", "loopt via de kassier"]]}]}
     plans = {"a": "De betaling loopt via de kassier.", "b": "Het werkgebied is klein."}
     assert suspect_terms(catalogue, "Het werkgebied van het samenwerkingsverband.", plans) == [("hr-bs1-x", "loopt via de kassier", ["a"])]
+
+
+def test_term_audit_flags_a_long_compound_found_in_plans_only_and_keeps_a_short_word() -> None:
+    from evals.term_audit import suspect_terms
+
+    entries = {"requirement": [{"id": "hr-bs5-x", "concepts": [["overlegstructuurtafel", "stichting"]]}]}
+    plans = {"a": "De overlegstructuurtafel van de stichting.", "b": "Een overlegstructuurtafel en een stichting."}
+    assert suspect_terms(entries, "Het samenwerkingsverband.", plans, seen={"a", "b"}) == [("hr-bs5-x", "overlegstructuurtafel", ["a", "b"])]
+    assert suspect_terms(entries, "De overlegstructuurtafel.", plans, seen={"a", "b"}) == []  # a source has it

@@ -65,3 +65,13 @@ def test_asked_for_thing_is_recognised():
     assert understand("How many inhabitants must a region have?").target == "inhabitants"
     assert understand("Welke verzekeraars eisen een escalatieladder?").target is None  # a question word
     assert understand("Hoeveel procent kernspelers?").target is None  # the kind of fact, not a topic
+
+
+def test_every_glossary_translation_stands_in_the_sources(assistant):
+    """A glossary row translates a term of the sources: a Dutch side they never use serves no passage."""
+    from assistant.domain import get_domain
+    from assistant.text import fold
+
+    corpus = fold(" ".join(f"{p.text} {' '.join(p.section)}" for p in assistant.library.passages))
+    absent = {english: dutch for english, targets in get_domain().glossary.items() for dutch in targets if fold(dutch) not in corpus}
+    assert absent == {}

@@ -90,8 +90,8 @@ class Focus:
     def states_fact(self, passages: Iterable[Passage], kind: str) -> bool:
         """A sentence of `passages` holds a fact of `kind` about the question's subject.
 
-        A number anywhere is not enough: "hoeveel RESV's" needs a number of RESV's, "hoe hoog is
-        het eigen risico" an amount in a sentence about that risk.
+        A number anywhere is not enough: a question for a count of something needs a number of
+        that thing, a question for an amount an amount in a sentence about its subject.
         """
         return any(self.sentence_states(text, kind) for text in self.sources.sentences(passages))
 
@@ -123,7 +123,7 @@ def coverage(passage: Passage | str, focus: Sequence[str], weights: Mapping[str,
     """Share of the focus stems found in a passage (or a sentence), optionally weighted (idf).
 
     Prefix match keeps Dutch compounds and inflections; a compound the passage spells apart
-    ("knelpuntenanalyse" / "analyse van knelpunten") counts when all its parts are there.
+    (a compound in the question, its parts apart in the passage) counts when all its parts are there.
     """
     if not focus:
         return 0.0

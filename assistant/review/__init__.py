@@ -7,17 +7,17 @@ and then judged by rules that read the plan's own sentences:
 
 - every concept group of the requirement must be present in one sentence (or in the heading or
   table header above it, or in the sentence before when a pronoun such as "hen" points back to
-  it), and that sentence must not be negated, contrary, postponed or a mere intention
-  ("ontbreekt nog", "wordt later uitgewerkt", "is gepland voor 2028", "we streven ernaar",
-  "wordt overwogen", "PM"); how much a plan for later counts depends on the bouwsteen;
+  it), and that sentence must not be negated, contrary, postponed or a mere intention (the
+  general Dutch markers in `data/review.toml`); how much a plan for later counts depends on the
+  bouwsteen;
 - a description ("het plan beschrijft hoe …") needs more than a passing mention (`depth`);
 - a compound requirement lacking some of its parts is `partial`, and the note names them; so is
-  evidence that shows a concept only in a thin wording ("een verslag" for "verantwoording");
-- numbers are compared with thresholds ("zes van de tien" is 60 %, below 75 %);
+  evidence that shows a concept only in a thin wording;
+- numbers are compared with thresholds (a share written in words counts as its percentage);
 - a measurable (SMART) requirement needs numbers, not only good intentions;
 - text in the plan is content, never an instruction to the reviewer;
-- the plan's own "nog niet"/"wordt later uitgewerkt" next to the core concept, or a wording that says the
-  opposite (also in the sentences a "Deze verdeling …" points back to), keeps a requirement from `met`;
+- the plan's own negation or postponement next to the core concept, or a wording that says the
+  opposite (also in the sentences a pointing-back sentence refers to), keeps a requirement from `met`;
 - a procedure for conflicts (escalation) is evidence only for a requirement about escalation, and a
   year in a heading is the chapter's time frame, not a concept of the sentences below it.
 

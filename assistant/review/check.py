@@ -159,7 +159,7 @@ class Checker:
 
         def outweighs(score: float, claim: Claim) -> bool:
             # as strong as the best evidence, or nearly so and saying next to the core's own words that it is
-            # missing or postponed ('| Apothekerskring | … | mandaat wordt later uitgewerkt |')
+            # missing or postponed (a table row whose last cell says the thing is still to come)
             return (score >= best_score and claim.matched >= best_matched or score >= 0.7 * best_score and claim.matched > best_matched
                     or score >= 0.85 * best_score and claim.core and negated_near_core(claim.sentence.folded, requirement))
 

@@ -105,12 +105,12 @@ class PlanReader:
             # 'We nodigen hen uit …': the pronoun stands for what the sentence before named
             before = sentences[n - 1].folded if n and not sentence.window and REFERS_BACK.search(sentence.folded) else ""
             in_sentence = matches(text, core) or (matches(before, core) and any(matches(text, g) for g in groups[1:]))
-            # a year in a heading ('Op weg naar 2030') is the chapter's time frame, not a goal the sentence sets
+            # a year in a heading is the chapter's time frame, not a goal the sentence sets
             scope = f"{YEAR.sub(' ', heading if not in_sentence else around)} {before} {text} {sentence.window}"
             have = [matches(scope, g) for g in groups]
             matched = sum(matches(text, g) for g in groups) + sum(matches(text, part.terms) for part in requirement.parts)
             # a core concept carried only by the heading: a table row under its header, a short specific
-            # heading ('Ons werkgebied', 'Escalatieladder'), or any heading when the sentence has another concept
+            # heading naming the requirement's subject, or any heading when the sentence has another concept
             by_heading = not in_sentence and matches(heading, core) and (
                 p.kind == "table_row" or titled or any(matches(text, g) for g in groups[1:])
             )

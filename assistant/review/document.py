@@ -98,6 +98,6 @@ def _own(doc: DocumentRules) -> re.Pattern[str]:
 
 
 def _titled(folded: str, doc: DocumentRules) -> bool:
-    """'RESV-plan 2027–2029' or 'Plan RESV Rivierenland' in the opening of the document."""
+    """The opening of the document titles it a plan of an RESV (the subject and a plan word together)."""
     head = folded[: doc.title_chars]
     return bool(_subject(doc).search(head)) and any(re.search(rf"(?<![\w]){re.escape(w)}", head) for w in doc.title_words)

@@ -1,9 +1,9 @@
 """A note never says more than its quotes: every specific it claims must stand in the evidence.
 
 Checked for every finding, as citations are for answers. The specifics of a note are its
-figures (numbers, percentages, years), the plan text it quotes („…”), and the claims "alle
-onderdelen genoemd (…)", "doelen meetbaar geformuleerd" and "werkgebied op postcodeniveau".
-A figure may be written in words in the evidence ("zes van de tien" for 60 %), and may come from
+figures (numbers, percentages, years), the plan text it quotes („…”), and the claims the notes
+make about completeness, measurability and postcodes (`notes.py`). A figure may be written in
+words in the evidence (a share in words for its percentage), and may come from
 the requirement itself (its threshold, its years); page references "(p. 3)" point at the
 evidence and are no claim about it.
 """

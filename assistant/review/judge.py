@@ -73,7 +73,7 @@ class Features:
     hedged_nearby: bool  # so does a sentence of the passages ranked first for the requirement
     describes: bool  # the requirement asks for a description ("beschrijft hoe"), not a fact
     compound: bool  # the requirement has named parts, thresholds or years
-    longest: int  # words of the longest evidence sentence: a table header ("Beoogd effect voor") states nothing
+    longest: int  # words of the longest evidence sentence: a table header states nothing
 
     def vector(self, reliability: float) -> np.ndarray:
         return np.array([

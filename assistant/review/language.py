@@ -1,8 +1,8 @@
 """What a sentence of a plan says about a requirement: present, negated, postponed or intended.
 
 Matching uses the catalogue's concept groups on folded text; the state of a clause is read from
-Dutch markers of negation ("ontbreekt nog"), postponement ("wordt later uitgewerkt", "is gepland
-voor 2028"), exploration ("wordt overwogen") and intention ("we streven ernaar").
+general Dutch markers of negation, postponement, exploration and intention (`data/review.toml`,
+[reading]).
 """
 
 from __future__ import annotations
@@ -96,7 +96,7 @@ def clause_state(text: str, requirement: Requirement) -> str:
     """What a claim says about the requirement: 'positive', 'tentative' or 'negative'.
 
     The clause that carries most of the requirement's concept groups decides (core group
-    first); among equals one negated clause is enough. Negation ('ontbreekt nog', 'PM') always
+    first); among equals one negated clause is enough. Negation (of the thing itself, 'PM') always
     counts. Whether a plan for later counts is the requirement's `later` (the catalogue sets it
     per bouwsteen): development steps are plans by nature, activities for 2027 are planned work,
     goals are intentions by nature; what must be in place now is not there when it is only
@@ -165,7 +165,7 @@ def explicitly_absent(folded: str, requirement: Requirement) -> bool:
 
 def negated_near_core(folded: str, requirement: Requirement) -> bool:
     """The sentence says the requirement's core concept is missing or postponed, close to the core's own words:
-    '… | mandaat wordt later uitgewerkt |', not '… afgestemd op ons ontwikkelstadium: … nog geen activiteiten'."""
+    a table cell that says the core thing is still to come, not a negation further on in a long sentence."""
     groups = groups_of(requirement)
     if not groups:
         return False

@@ -1,4 +1,4 @@
-"""Numbers as Dutch plans write them: '86 %', 'zes van de tien', 'driekwart', 'HT1 t/m HT5', years."""
+"""Numbers as Dutch plans write them: digits with '%', shares and fractions in words, ranges of numbered items, years."""
 
 from __future__ import annotations
 
@@ -61,7 +61,7 @@ def _qualified(value: float, qualifier: str | None) -> float:
 
 
 def percentages(folded: str) -> list[tuple[float, int]]:
-    """Percentages a sentence states, with their offset: '86 %', 'zes van de tien', 'driekwart'."""
+    """Percentages a sentence states, with their offset: digits with '%', shares and fractions in words."""
     out = []
     for m in PERCENT.finditer(folded):
         value = parse_number(m.group(2))
@@ -96,7 +96,7 @@ def measurable_quantities(folded: str) -> int:
     """How many quantities a sentence states that can serve as a baseline or target."""
     stripped = re.sub(r"\b(?:[a-z]{1,3}\d{1,2}|ht ?\d)\b", " ", folded)  # labels like K1, A7, HT4
     stripped = YEAR.sub(" ", stripped)
-    # means are no target: '1,2 fte extra', '€ 40.000', '12 uur per week' say what is put in, not what changes
+    # means are no target: staff (fte), money and hours say what is put in, not what changes
     stripped = re.sub(r"(?:€\s?)?\d+(?:[.,]\d+)*\s*(?:fte|euro|eur|uur|uren)\b|€\s?\d+(?:[.,]\d+)*", " ", stripped)
     numbers = re.findall(r"(?<![\w])\d+(?:[.,]\d+)?(?![\w])", stripped)
     words = re.findall(r"\b(?:twee|drie|vier|vijf|zes|zeven|acht|negen|tien|twaalf|twintig|dertig|veertig|vijftig|honderd|helft)\b", stripped)

@@ -31,7 +31,7 @@ def parts_found(reader: PlanReader, requirement: Requirement, passages: Sequence
             for s in reader.sentences(i):
                 if s.instruction:
                     continue
-                # a table row shows a part named by its column header ('Wat merkt de inwoner ervan')
+                # a table row shows a part named by its column header
                 clauses = [c for c in CLAUSE_SPLIT.split(s.folded) if matches(c, part.terms)]
                 if not clauses and matches(header, part.terms):
                     clauses = [s.folded]

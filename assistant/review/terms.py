@@ -27,7 +27,7 @@ def term_pattern(term: str) -> re.Pattern[str]:
     parts = []
     for n, word in enumerate(words):
         piece = re.escape(word)
-        # 'op regionaal' must not match 'opzetten regionaal': a short function word does not run on
+        # a short function word ('op', 'in') does not run on into a longer word ('opzetten')
         if n < len(words) - 1 and word[-1:].isalnum() and len(word) > 2:
             piece += r"\w*"
         parts.append(piece)

@@ -1,4 +1,4 @@
-"""Numbers against the requirement's thresholds: "zes van de tien" is 60 %, below 75 %."""
+"""Numbers against the requirement's thresholds: a share in words is its percentage, compared with the threshold."""
 
 from __future__ import annotations
 
