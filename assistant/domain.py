@@ -10,7 +10,8 @@ from pathlib import Path
 
 from assistant.text import fold
 
-DATA_FILE = Path(__file__).parent / "data" / "domain.toml"
+DATA_DIR = Path(__file__).parent / "data"
+DATA_FILE = DATA_DIR / "domain.toml"
 
 NUMBER_WORDS = {"een": 1, "één": 1, "one": 1, "twee": 2, "two": 2, "drie": 3, "three": 3, "vier": 4, "four": 4,
                 "vijf": 5, "five": 5, "zes": 6, "six": 6, "zeven": 7, "seven": 7, "acht": 8, "eight": 8,
@@ -119,11 +120,21 @@ class Domain:
 @lru_cache(maxsize=1)
 def get_domain() -> Domain:
     """The domain vocabulary, parsed once."""
-    with DATA_FILE.open("rb") as fh:
-        return Domain(tomllib.load(fh))
+    return Domain(_read(DATA_FILE))
 
 
-REVIEW_FILE = Path(__file__).parent / "data" / "review.toml"
+def _read(path: Path) -> dict:
+    """One of the versioned data files."""
+    with path.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def _patterns(table: dict[str, str]) -> dict[str, re.Pattern[str]]:
+    """A table of named regular expressions, compiled, in its order."""
+    return {name: re.compile(pattern) for name, pattern in table.items()}
+
+
+REVIEW_FILE = DATA_DIR / "review.toml"
 
 
 @dataclass(frozen=True)
@@ -159,8 +170,7 @@ class ReviewRules:
 @lru_cache(maxsize=1)
 def get_review_rules() -> ReviewRules:
     """The review's reading data, parsed once."""
-    with REVIEW_FILE.open("rb") as fh:
-        data = tomllib.load(fh)
+    data = _read(REVIEW_FILE)
     doc = data["document"]
     lang = data["language"]
     return ReviewRules(
@@ -173,11 +183,11 @@ def get_review_rules() -> ReviewRules:
         ),
         language=LanguageRules(min_share=float(lang["min_share"]),
                                words={code: frozenset(lang[code]) for code in ("nl", "en")}),
-        reading={name: re.compile(pattern) for name, pattern in data["reading"].items()},
+        reading=_patterns(data["reading"]),
     )
 
 
-MESSAGES_FILE = Path(__file__).parent / "data" / "messages.toml"
+MESSAGES_FILE = DATA_DIR / "messages.toml"
 
 
 class Messages:
@@ -203,11 +213,10 @@ class Messages:
 @lru_cache(maxsize=1)
 def get_messages() -> Messages:
     """The answer stage's bilingual messages, parsed once."""
-    with MESSAGES_FILE.open("rb") as fh:
-        return Messages(tomllib.load(fh))
+    return Messages(_read(MESSAGES_FILE))
 
 
-LANGUAGE_FILE = Path(__file__).parent / "data" / "language.toml"
+LANGUAGE_FILE = DATA_DIR / "language.toml"
 
 
 @dataclass(frozen=True)
@@ -235,14 +244,15 @@ class Language:
 @lru_cache(maxsize=1)
 def get_language() -> Language:
     """The question-reading data, parsed once."""
-    with LANGUAGE_FILE.open("rb") as fh:
-        data = tomllib.load(fh)
+    data = _read(LANGUAGE_FILE)
+    if unmatched := set(data["wants"]) - set(data["facts"]):
+        raise ValueError(f"{LANGUAGE_FILE.name}: a wanted kind of fact without a [facts] pattern: {sorted(unmatched)}")
     return Language(
         version=data["version"],
         markers={code: frozenset(ws) for code, ws in data["markers"].items()},
-        question={name: re.compile(p) for name, p in data["question"].items()},
-        wants={name: re.compile(p) for name, p in data["wants"].items()},
-        facts={name: re.compile(p) for name, p in data["facts"].items()},
+        question=_patterns(data["question"]),
+        wants=_patterns(data["wants"]),
+        facts=_patterns(data["facts"]),
         personal_topics=tuple(PersonalTopic(re.compile(t["pattern"]), {"nl": t["nl"], "en": t["en"]}) for t in data["personal_topic"]),
         question_words=frozenset(data["question_words"]),
         ordinals={k: int(v) for k, v in data["ordinals"].items()},

@@ -42,6 +42,11 @@ def test_answer_matches_the_contract_schema(assistant):
         ("Wat eist CZ voor bouwsteen 9?", "no_such_bouwsteen"),
         ("Wat is de hoofdstad van Frankrijk?", "outside_domain"),
         ("Hoeveel euro krijgt een RESV per inwoner?", "fact_not_in_sources"),
+        # personal matters that happen to name a domain word (an insurer, a pharmacy, a GP)
+        ("How do I switch my health insurance from CZ to VGZ?", "outside_domain"),
+        ("Wat zijn de openingstijden van de apotheek in het gezondheidscentrum?", "outside_domain"),
+        ("Wat is het salaris van een praktijkondersteuner bij de huisarts?", "outside_domain"),
+        ("Is mijn fysiotherapie dit jaar vergoed door Menzis?", "outside_domain"),
     ],
 )
 def test_abstains_plainly(assistant, question, reason):

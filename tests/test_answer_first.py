@@ -1,5 +1,5 @@
 """The answer first: a fact question opens with the cited sentence that states the fact; a list
-question keeps its list; every insurer a headline names is cited; personal matters abstain."""
+question keeps its list; every insurer a headline names is cited."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 
 from assistant.domain import MESSAGES_FILE
 from assistant.understand import FACT_PATTERNS
-from tests.invariants import abstention_cites_nothing, trustworthy_answer
+from tests.invariants import trustworthy_answer
 
 
 @pytest.mark.parametrize(
@@ -61,21 +61,6 @@ def test_every_insurer_in_a_headline_is_cited(assistant):
     for insurer in ("Zilveren Kruis", "CZ", "VGZ", "Menzis"):
         if insurer in headline.split(":", 1)[1]:
             assert insurer in {i for i, _ in named}
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        "How do I switch my health insurance from CZ to VGZ?",
-        "Wat zijn de openingstijden van de apotheek in het gezondheidscentrum?",
-        "Wat is het salaris van een praktijkondersteuner bij de huisarts?",
-        "Is mijn fysiotherapie dit jaar vergoed door Menzis?",
-    ],
-)
-def test_personal_matters_with_a_domain_word_abstain(assistant, question):
-    answer = assistant.ask(question)
-    abstention_cites_nothing(answer)
-    assert answer.reason == "outside_domain"
 
 
 def test_a_domain_question_with_money_words_is_answered(assistant):

@@ -30,8 +30,7 @@ def lead_sentences(passages: Sequence[Passage], focus: Focus, sources: Sources, 
     weights = focus.weights(topic)
     parts = focus.parts()
     text_of = sources.lib.documents
-    scored: list[tuple[float, int, list[Claim]]] = []
-    order = 0
+    scored: list[tuple[float, int, list[Claim]]] = []  # (score, order found, sentence)
     position = {p.id: i for i, p in enumerate(passages)}
     runs = sorted(sources.runs(passages), key=lambda run: min(position.get(p.id, len(position)) for p in run))
     for rank, run in enumerate(runs):
@@ -47,8 +46,7 @@ def lead_sentences(passages: Sequence[Passage], focus: Focus, sources: Sources, 
                 score += FACT_BONUS
             elif score < MIN_SCORE:
                 continue
-            scored.append((score + prior, order, sentence))
-            order += 1
+            scored.append((score + prior, len(scored), sentence))
     if not scored:
         return []
     scored.sort(key=lambda item: (-item[0], item[1]))

@@ -77,8 +77,8 @@ def requirements(ctx: Context, bouwstenen: Sequence[int] = ()) -> Answer:
 def insurer_topics(ctx: Context) -> list[int]:
     """Bouwstenen whose bullets, for the named insurers, are about the question's focus.
 
-    "Hoe verschilt de governance-eis van Zilveren Kruis van die van CZ?" names no bouwsteen;
-    the insurers' own bullets say where governance sits.
+    A question on a topic that names no bouwsteen (how two insurers differ on governance) is
+    placed by the insurers' own bullets on that topic.
     """
     topic = ctx.focus.known_topic()
     if not topic:
@@ -196,11 +196,12 @@ def general(ctx: Context) -> Answer:
     wanted = q.wants or ("date" if q.wants_date_maybe else None)
     if wanted in FACT_PATTERNS:
         support += [h.passage for h in hits if h.passage not in support and ctx.focus.states_fact([h.passage], wanted)][:2]
-    if q.wants and not ctx.focus.has_wanted_fact(support):
+    stated = wanted in FACT_PATTERNS and ctx.focus.states_fact(support, wanted)
+    if q.wants and not stated:  # q.wants, when set, is the wanted kind
         return ctx.out.abstain("fact_not_in_sources", ctx.out.say(
             "message", "no_fact_answers", fact=ctx.out.fact(q.wants), which=ctx.out.messages.which(q.wants)), support)
-    stated = wanted if wanted in FACT_PATTERNS and ctx.focus.states_fact(support, wanted) else None
-    lead = [] if section else lead_sentences(support, ctx.focus, ctx.sources, stated)  # a named section is its own answer
+    # A named section is its own answer; a soft date question leads with a date only where one is stated.
+    lead = [] if section else lead_sentences(support, ctx.focus, ctx.sources, wanted if stated else None)
     if lead:
         # The answer is stated; its own passages and the next best follow as context.
         stating = {c.passage.id for sentence in lead for c in sentence}
