@@ -10,6 +10,10 @@ Short single words of general Dutch used by plans ("stichting", "begroting") sta
 
     python -m evals.term_audit            # list the suspect terms
     python -m evals.term_audit --remove   # strip them from corpus/requirements.toml
+    python -m evals.term_audit --refresh  # rewrite evals/real_terms.txt from ../shared/real
+
+The real documents are not in every checkout (a fresh clone lacks `../shared`), so the catalogue
+terms they hold are kept in `evals/real_terms.txt`; a test keeps that file current where they are.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ CATALOGUE = REPO / "corpus" / "requirements.toml"
 SOURCES = ("handreiking-contractering-resv.txt", "inkoopbeleid-resv-verzekeraars.txt")
 SPLIT = REPO / "evals" / "plans" / "split.toml"
 REAL = REPO.parent / "shared" / "real"
+REAL_TERMS = REPO / "evals" / "real_terms.txt"
 CODE = re.compile(r"^[a-z]{1,3}\d+$")
 LONG = 12  # letters from which a single word is a specific compound, not general vocabulary
 
@@ -47,11 +52,13 @@ def catalogue_terms(entry: dict) -> Iterator[str]:
         yield from rule.get("count_terms", [])
 
 
-def suspect_terms(catalogue: dict, sources: str, plans: dict[str, str], seen: set[str] = frozenset()) -> list[tuple[str, str, list[str]]]:
+def suspect_terms(
+    catalogue: dict, sources: str, plans: dict[str, str], seen: set[str] = frozenset(), vouched: set[str] = frozenset()
+) -> list[tuple[str, str, list[str]]]:
     """(requirement id, term, plans holding it) for every term whose only origin can be a plan.
 
-    `sources` is every document a term may come from; `seen` names the plans the earlier rules
-    were written against.
+    `sources` is every document a term may come from; `vouched` holds terms known to stand in
+    other documents of the field; `seen` names the plans the earlier rules were written against.
     """
     folded_sources = fold(sources)
     source_stems = {stem(w) for w in words(folded_sources)}
@@ -60,7 +67,7 @@ def suspect_terms(catalogue: dict, sources: str, plans: dict[str, str], seen: se
     for entry in catalogue.get("requirement", []):
         for term in dict.fromkeys(catalogue_terms(entry)):
             term_words = fold(term).strip("* ").split()
-            if not term_words:
+            if not term_words or term in vouched:
                 continue
             pattern = term_pattern(term)
             # another form of the sources' own word ("operationeel" beside their "operationele") is theirs too
@@ -85,10 +92,29 @@ def seen_plans() -> set[str]:
 
 
 def source_text() -> str:
-    """The sources and, where they are on this machine, the real public documents of the field."""
-    texts = [(REPO / "corpus" / name).read_text(encoding="utf-8") for name in SOURCES]
-    texts += [load_path(path).text for path in sorted(REAL.glob("*.pdf"))] if REAL.is_dir() else []
-    return "\n".join(texts)
+    """The text of the sources the catalogue is written from."""
+    return "\n".join((REPO / "corpus" / name).read_text(encoding="utf-8") for name in SOURCES)
+
+
+def real_documents_here() -> bool:
+    return REAL.is_dir() and any(REAL.glob("*.pdf"))
+
+
+def terms_in_real_documents(catalogue: dict) -> set[str]:
+    """The catalogue terms that stand in the real public documents (read from ../shared/real)."""
+    text = fold("\n".join(load_path(path).text for path in sorted(REAL.glob("*.pdf"))))
+    terms = {term for entry in catalogue.get("requirement", []) for term in catalogue_terms(entry)}
+    return {term for term in terms if fold(term).strip("* ") and term_pattern(term).search(text)}
+
+
+def recorded_real_terms() -> set[str]:
+    """The catalogue terms the real documents held when evals/real_terms.txt was last refreshed."""
+    return {line for line in REAL_TERMS.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")}
+
+
+def write_real_terms(terms: set[str]) -> None:
+    header = "# catalogue terms found in ../shared/real; written by python -m evals.term_audit --refresh\n"
+    REAL_TERMS.write_text(header + "".join(f"{term}\n" for term in sorted(terms)), encoding="utf-8")
 
 
 def remove_terms(toml_text: str, suspects: list[tuple[str, str, list[str]]]) -> str:
@@ -131,9 +157,16 @@ def _drop_empty(block: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--remove", action="store_true", help="strip the suspect terms from the catalogue")
+    parser.add_argument("--refresh", action="store_true", help="rewrite evals/real_terms.txt from ../shared/real")
     args = parser.parse_args(argv)
     text = CATALOGUE.read_text(encoding="utf-8")
-    suspects = suspect_terms(tomllib.loads(text), source_text(), eval_plans(), seen_plans())
+    catalogue = tomllib.loads(text)
+    if args.refresh:
+        if not real_documents_here():
+            print(f"{REAL} holds no PDF: nothing to refresh from", file=sys.stderr)
+            return 1
+        write_real_terms(terms_in_real_documents(catalogue))
+    suspects = suspect_terms(catalogue, source_text(), eval_plans(), seen_plans(), recorded_real_terms())
     for requirement_id, term, holders in suspects:
         print(f"{requirement_id}\t{term!r}\t{', '.join(holders)}")
     print(f"{len(suspects)} suspect terms", file=sys.stderr)

@@ -137,10 +137,28 @@ def test_missing_catalogue_file(tmp_path: Path) -> None:
 def test_no_catalogue_term_comes_only_from_an_eval_plan() -> None:
     import tomllib
 
-    from evals.term_audit import CATALOGUE, eval_plans, seen_plans, source_text, suspect_terms
+    from evals.term_audit import CATALOGUE, eval_plans, recorded_real_terms, seen_plans, source_text, suspect_terms
 
-    suspects = suspect_terms(tomllib.loads(CATALOGUE.read_text(encoding="utf-8")), source_text(), eval_plans(), seen_plans())
-    assert suspects == []
+    catalogue = tomllib.loads(CATALOGUE.read_text(encoding="utf-8"))
+    assert suspect_terms(catalogue, source_text(), eval_plans(), seen_plans(), recorded_real_terms()) == []
+
+
+def test_recorded_real_document_terms_are_current() -> None:
+    import tomllib
+
+    from evals.term_audit import CATALOGUE, REAL, real_documents_here, recorded_real_terms, terms_in_real_documents
+
+    if not real_documents_here():
+        pytest.skip(f"{REAL} is not on this machine")
+    catalogue = tomllib.loads(CATALOGUE.read_text(encoding="utf-8"))
+    # the file vouches for exactly the catalogue terms the real documents hold; refresh with --refresh
+    assert recorded_real_terms() & _all_terms(catalogue) == terms_in_real_documents(catalogue)
+
+
+def _all_terms(catalogue: dict) -> set[str]:
+    from evals.term_audit import catalogue_terms
+
+    return {term for entry in catalogue["requirement"] for term in catalogue_terms(entry)}
 
 
 def test_term_audit_flags_a_phrase_found_only_in_a_plan() -> None:
