@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.review.judge import FEATURES, MODEL_FILE, RELIABILITY_PRIOR_WEIGHT, JudgeModel, decide
+from assistant.review.judge import FEATURES, MODEL_FILE, JudgeModel, decide
 
 CLASSES = ("missing", "partial", "met")
 
@@ -39,7 +39,7 @@ TARGET_FALSE_REASSURANCE = 0.02
 MIN_MET_RECALL = 0.2
 THRESHOLDS = np.round(np.arange(0.30, 0.96, 0.025), 3)
 FOLDS = 4
-C = 1.0
+C = 0.3  # strong regularisation: nine plans, a dozen features
 
 
 def development_plans() -> list[dict]:
@@ -76,35 +76,20 @@ def feature_rows(service, plans: Sequence[dict]) -> tuple[np.ndarray, list[str],
 
 
 def _fit(y: np.ndarray, replay: Sequence) -> JudgeModel:
-    """Fit on the rows the rules call met: does the gold label agree?
-
-    A requirement's reliability (how often the rules' met held for it) is counted on these rows
-    only, smoothed towards the overall share, so a fold never sees its own plans' labels.
-    """
+    """Fit on the rows the rules call met: does the gold label agree?"""
     from sklearn.linear_model import LogisticRegression
 
     # only where the judge decides: the rules call it met in a document that may have mets at all
     rows = [n for n, (features, may_meet) in enumerate(replay) if features.rule == "met" and may_meet]
     target = np.array([int(y[n] == CLASSES.index("met")) for n in rows])
-    prior = float(target.mean()) if len(target) else 0.5
-    held: dict[str, list[int]] = {}
-    for n, ok in zip(rows, target, strict=True):
-        held.setdefault(replay[n][0].requirement, []).append(int(ok))
-    reliability = {rid: (sum(v) + RELIABILITY_PRIOR_WEIGHT * prior) / (len(v) + RELIABILITY_PRIOR_WEIGHT) for rid, v in held.items()}
-    # a row's own label is left out of its reliability, or the fit would learn its own answer
-    xs = []
-    for n, ok in zip(rows, target, strict=True):
-        v = held[replay[n][0].requirement]
-        own = (sum(v) - ok + RELIABILITY_PRIOR_WEIGHT * prior) / (len(v) - 1 + RELIABILITY_PRIOR_WEIGHT)
-        xs.append(replay[n][0].vector(own))
-    xs = np.array(xs) if xs else np.zeros((0, len(FEATURES)))
+    xs = np.array([replay[n][0].vector() for n in rows]) if rows else np.zeros((0, len(FEATURES)))
     mean = xs.mean(axis=0) if len(xs) else np.zeros(len(FEATURES))
     scale = xs.std(axis=0) if len(xs) else np.ones(len(FEATURES))
     scale[scale == 0] = 1.0
     if len(set(target)) < 2:  # every rules' met agrees (or none does): a constant model
-        return JudgeModel(mean, scale, np.zeros(len(FEATURES)), 10.0 if target.all() else -10.0, 0.5, "fold", reliability, prior)
+        return JudgeModel(mean, scale, np.zeros(len(FEATURES)), 10.0 if target.all() else -10.0, 0.5, "fold")
     model = LogisticRegression(C=C, max_iter=2000, class_weight="balanced").fit((xs - mean) / scale, target)
-    return JudgeModel(mean, scale, model.coef_[0], float(model.intercept_[0]), 0.5, "fold", reliability, prior)
+    return JudgeModel(mean, scale, model.coef_[0], float(model.intercept_[0]), 0.5, "fold")
 
 
 def _scores(gold: Sequence[int], predicted: Sequence[int]) -> dict:
@@ -216,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     cv = cross_validate(y, groups, replay)
     final = _fit(y, replay)
     version = f"{date.today().isoformat()}.1"
-    model = JudgeModel(final.mean, final.scale, final.coef, final.intercept, cv["threshold"], version, final.reliability, final.prior)
+    model = JudgeModel(final.mean, final.scale, final.coef, final.intercept, cv["threshold"], version)
     text = report(cv, model, [p["id"] for p in plans])
     print(text)
     if args.dry_run:
@@ -226,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     MODEL_FILE.write_text(json.dumps({
         "version": version, "features": list(FEATURES), "classes": list(CLASSES),
         "mean": model.mean.tolist(), "scale": model.scale.tolist(), "coef": model.coef.tolist(),
-        "intercept": model.intercept, "reliability": model.reliability, "prior": model.prior, "met_threshold": model.met_threshold,
+        "intercept": model.intercept, "met_threshold": model.met_threshold,
         "trained_on": [p["id"] for p in plans], "target_met_precision": TARGET_PRECISION,
         "cross_validation": {"pooled": cv["pooled"], "folds": cv["folds"]},
     }, indent=1) + "\n", encoding="utf-8")

@@ -139,8 +139,24 @@ def _sentence_vectors(plan: Plan, judgements: Sequence[Judgement], embedder: Emb
     return dict(zip(order.keys(), vectors, strict=True))
 
 
+@dataclass(frozen=True)
+class PlanProfile:
+    """How the plan reads as a whole: the judge weighs each finding against it."""
+
+    met_share: float  # share of the requirements the reading rules call met
+    hedged_share: float  # share of the plan's sentences that qualify what they say
+
+
+def _profile(checker: Checker, judgements: Sequence[Judgement]) -> PlanProfile:
+    sentences = [s for i in range(len(checker.plan.passages)) for s in checker.reader.sentences(i) if not s.instruction]
+    return PlanProfile(
+        met_share=sum(j.status == "met" for j in judgements) / len(judgements) if judgements else 0.0,
+        hedged_share=sum(hedged(s.folded) for s in sentences) / len(sentences) if sentences else 0.0,
+    )
+
+
 def _features(plan: Plan, requirement: Requirement, judgement: Judgement, vector: np.ndarray | None,
-              sentence_vectors: dict[tuple[int, int], np.ndarray], background: float) -> Features:
+              sentence_vectors: dict[tuple[int, int], np.ndarray], background: float, profile: PlanProfile) -> Features:
     def cosine(s: Sentence) -> float:
         v = sentence_vectors.get((s.start, s.end))
         return float(v @ vector) if v is not None and vector is not None else 0.0
@@ -156,6 +172,7 @@ def _features(plan: Plan, requirement: Requirement, judgement: Judgement, vector
         hedged_nearby=any(hedged(s.folded) for s in judgement.nearby if s.passage in {e.passage for e in offered}),
         describes=asks_description(requirement), compound=is_compound(requirement),
         longest=max((len(e.text.split()) for e in evidence), default=0),
+        plan_met_share=profile.met_share, plan_hedged_share=profile.hedged_share,
     )
 
 
@@ -178,11 +195,12 @@ def assess(plan: Plan, insurer: str, requirements: Sequence[Requirement], embedd
     # where nothing can come out met the judge has nothing to weigh: spare a long document the embedding
     sentence_vectors = _sentence_vectors(plan, judgements, embedder) if document.judged else {}
     matrix = np.stack(list(sentence_vectors.values())) if sentence_vectors else None
+    profile = _profile(checker, judgements)
     out = []
     for n, (requirement, judgement) in enumerate(zip(applicable, judgements, strict=True)):
         vector = vectors[n] if vectors is not None else None
         background = float(np.median(matrix @ vector)) if matrix is not None and vector is not None else 0.0
-        out.append(Assessment(requirement, judgement, _features(plan, requirement, judgement, vector, sentence_vectors, background)))
+        out.append(Assessment(requirement, judgement, _features(plan, requirement, judgement, vector, sentence_vectors, background, profile)))
     return document, out
 
 

@@ -5,10 +5,10 @@ whether they are negated, postponed or intended. Sharing a word is not stating a
 the verdict also weighs how close the evidence comes to the requirement in meaning (cosine of the
 multilingual embedder between the requirement and each evidence sentence), how many of the
 requirement's own content words the evidence and its headings carry, and whether a time-scoped or
-quantified requirement finds its year or quantity there.
-
-and whether the evidence or the passages around it qualify what they say (negated, limited,
-postponed, only intended). A logistic model fitted on the labelled development plans
+quantified requirement finds its year or quantity there, whether the evidence or the passages
+around it qualify what they say (negated, limited, postponed, only intended), and how the plan
+as a whole reads: a plan the rules find thin on most requirements, or that hedges much of what it
+says, holds fewer full answers than one that states its arrangements. A logistic model fitted on the labelled development plans
 (`evals/fit_judge.py`, cross-validated by plan; `data/judge.json`) gives the probability that a
 "met" of the rules holds; below the threshold fitted for a met precision of at least 0.95 it
 becomes "partial". "Met" also needs conditions no weight can buy: quoted evidence that is a statement (not a table
@@ -36,12 +36,10 @@ from assistant.text import fold, terms
 MODEL_FILE = Path(__file__).resolve().parents[1] / "data" / "judge.json"
 FEATURES = (
     "similarity", "similarity_gap", "best_similarity", "lexical", "gates", "evidence_sentences",
-    "hedged", "hedged_nearby", "describes", "compound", "reliability",
+    "hedged", "hedged_nearby", "describes", "compound", "plan_met_share", "plan_hedged_share",
 )
 # a sentence that states a requirement has a subject, a verb and what it is about
 MIN_STATEMENT_WORDS = 5
-# weight of the overall rate when a requirement's own rate rests on few development plans
-RELIABILITY_PRIOR_WEIGHT = 3.0
 # words every requirement uses about the plan itself: they say nothing about what is asked
 PLAN_WORDS = frozenset(terms("het plan beschrijft maakt duidelijk is zijn wordt worden welke hoe er"))
 NUMBER = re.compile(r"\d|\b(?:een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|alle|helft|kwart)\b")
@@ -60,7 +58,7 @@ class Evidence:
 class Features:
     """What the judge knows about one requirement in one plan."""
 
-    requirement: str  # the requirement's id: how often the rules' "met" held for it on the development plans
+    requirement: str  # the requirement's id
     rule: str  # the reading rules' status
     against: bool  # the rules found the plan saying it is absent, postponed, only intended or the opposite
     similarity: float  # best cosine between the requirement and an evidence sentence
@@ -74,11 +72,14 @@ class Features:
     describes: bool  # the requirement asks for a description ("beschrijft hoe"), not a fact
     compound: bool  # the requirement has named parts, thresholds or years
     longest: int  # words of the longest evidence sentence: a table header states nothing
+    plan_met_share: float  # share of the plan's requirements the reading rules call met
+    plan_hedged_share: float  # share of the plan's sentences that qualify what they say
 
-    def vector(self, reliability: float) -> np.ndarray:
+    def vector(self) -> np.ndarray:
         return np.array([
             self.similarity, self.similarity - self.background, self.best_similarity, self.lexical, self.gates,
-            min(self.sentences, 3), self.hedged, self.hedged_nearby, self.describes, self.compound, reliability,
+            min(self.sentences, 3), self.hedged, self.hedged_nearby, self.describes, self.compound,
+            self.plan_met_share, self.plan_hedged_share,
         ], dtype=np.float64)
 
 
@@ -134,26 +135,20 @@ class JudgeModel:
     intercept: float
     met_threshold: float
     version: str
-    reliability: dict[str, float]  # per requirement: smoothed share of the rules' "met" that held
-    prior: float  # that share over all requirements
-
-    def vector(self, features: Features) -> np.ndarray:
-        return features.vector(self.reliability.get(features.requirement, self.prior))
 
     def probability(self, features: Features) -> float:
-        z = float(self.coef @ ((self.vector(features) - self.mean) / self.scale) + self.intercept)
+        z = float(self.coef @ ((features.vector() - self.mean) / self.scale) + self.intercept)
         return 1.0 / (1.0 + np.exp(-z))
 
     def with_threshold(self, threshold: float) -> JudgeModel:
-        return JudgeModel(self.mean, self.scale, self.coef, self.intercept, threshold, self.version, self.reliability, self.prior)
+        return JudgeModel(self.mean, self.scale, self.coef, self.intercept, threshold, self.version)
 
     @classmethod
     def from_dict(cls, data: dict) -> JudgeModel:
         if tuple(data["features"]) != FEATURES:
             raise ValueError("judge model was fitted on other features")
         return cls(np.asarray(data["mean"], float), np.asarray(data["scale"], float), np.asarray(data["coef"], float),
-                   float(data["intercept"]), float(data["met_threshold"]), str(data["version"]),
-                   {k: float(v) for k, v in data["reliability"].items()}, float(data["prior"]))
+                   float(data["intercept"]), float(data["met_threshold"]), str(data["version"]))
 
 
 @lru_cache(maxsize=1)

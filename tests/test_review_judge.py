@@ -1,0 +1,45 @@
+"""The judge: a fitted model that may only lower the reading rules' "met", and the plan profile it weighs."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from assistant.plan import read_plan
+from assistant.review.findings import assess
+from assistant.review.judge import FEATURES, Features, decide, fitted_model
+from tests.plans import GAPS_PLAN, GOOD_PLAN, make_plan_docx, make_plan_pdf
+from tests.review_fixtures import catalogue, embedder  # noqa: F401 - fixtures
+
+MET = Features(
+    requirement="hr-bs5-escalatieladder", rule="met", against=False, similarity=0.86, background=0.80, best_similarity=0.87,
+    lexical=0.6, gates=True, sentences=2, hedged=False, hedged_nearby=False, describes=False, compound=False, longest=14,
+    plan_met_share=0.5, plan_hedged_share=0.1,
+)
+
+
+def test_the_committed_model_was_fitted_on_these_features() -> None:
+    model = fitted_model()
+    assert model is not None and len(model.coef) == len(FEATURES)
+
+
+def test_a_plan_that_hedges_much_of_what_it_says_is_trusted_less() -> None:
+    model = fitted_model()
+    plain, hedging = replace(MET, plan_hedged_share=0.05), replace(MET, plan_hedged_share=0.45)
+    assert model.probability(hedging) < model.probability(plain)
+
+
+def test_the_judge_only_lowers() -> None:
+    model = fitted_model().with_threshold(0.0)  # trusts every met it is asked about
+    assert decide(replace(MET, rule="partial"), model, may_meet=True).status == "partial"
+    assert decide(replace(MET, rule="missing"), model, may_meet=True).status == "missing"
+    assert decide(MET, model, may_meet=False).status == "partial"  # a document that is no RESV-plan meets nothing
+    assert decide(replace(MET, hedged=True), model, may_meet=True).status == "partial"
+    assert decide(MET, model.with_threshold(1.0), may_meet=True).status == "partial"
+
+
+def test_the_plan_profile_is_read_from_the_whole_plan(catalogue, embedder) -> None:  # noqa: ANN001, F811
+    _, good = assess(read_plan(make_plan_pdf(GOOD_PLAN), "goed.pdf"), "Zilveren Kruis", catalogue, embedder)
+    _, gaps = assess(read_plan(make_plan_docx(GAPS_PLAN), "gaten.docx"), "Zilveren Kruis", catalogue, embedder)
+    assert len({item.features.plan_hedged_share for item in good}) == 1  # one figure per plan
+    assert gaps[0].features.plan_hedged_share > good[0].features.plan_hedged_share
+    assert gaps[0].features.plan_met_share < good[0].features.plan_met_share
