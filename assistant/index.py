@@ -3,17 +3,23 @@
 Layout under `data_dir`:
 
     builds/<build-id>/passages.jsonl, documents.json, vectors.npy, meta.json, chroma/
+    builds/.<build-id>.<pid>.tmp/   a build being written by process <pid>
     CURRENT            -> the build in use (replaced atomically with os.replace)
+    PREVIOUS           -> the build before it, kept as a fallback
 
 A build is written completely before `CURRENT` points at it; a failure midway removes the half
-build and leaves the index in use untouched. Vectors of passages whose document did not change
-are copied from the previous build, so only changed documents are embedded again. The build
-records its embedder; loading with another embedder asks for a rebuild.
+build and leaves the index in use untouched, and the staging folder of a process that died while
+building is removed by the next build or load. When the current build cannot be read (a file
+damaged or deleted, its Chroma collection gone) the previous one is used and the log says to run
+`resv ingest`. Vectors of passages whose document did not change are copied from the previous
+build, so only changed documents are embedded again. The build records its embedder; loading
+with another embedder asks for a rebuild.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import time
@@ -34,6 +40,10 @@ from assistant.retrieve import dense_text
 
 FORMAT_VERSION = 1
 Progress = Callable[[str, int, int], None]
+# A Chroma server that is restarting or briefly unreachable: try again before giving up.
+CONNECT_ATTEMPTS = 4
+CONNECT_BACKOFF_SECONDS = 0.25  # doubled after every failed attempt
+log = logging.getLogger("assistant.index")
 
 
 class VectorStore(Protocol):
@@ -45,7 +55,7 @@ class VectorStore(Protocol):
 
     def query(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]: ...
 
-    def drop_except(self, keep: str) -> None: ...
+    def drop_except(self, keep: Sequence[str]) -> None: ...
 
 
 class ChromaVectorStore:
@@ -73,17 +83,26 @@ class ChromaVectorStore:
         from urllib.parse import urlparse
 
         parsed = urlparse(url)
-        try:
-            client = chromadb.HttpClient(
-                host=parsed.hostname or "localhost",
-                port=parsed.port or (443 if parsed.scheme == "https" else 8000),
-                ssl=parsed.scheme == "https",
-                settings=cls._settings(),
-            )
-            client.heartbeat()
-        except Exception as exc:  # chromadb raises transport errors of several libraries
-            raise IndexNotReadyError(f"Chroma-server op {url} is niet bereikbaar ({type(exc).__name__}).") from exc
-        return cls(client)
+        delay, last = CONNECT_BACKOFF_SECONDS, None
+        for attempt in range(CONNECT_ATTEMPTS):
+            if attempt:
+                log.warning("Chroma-server niet bereikbaar (%s); poging %d van %d over %.2f s",
+                            type(last).__name__, attempt + 1, CONNECT_ATTEMPTS, delay)
+                time.sleep(delay)
+                delay *= 2
+            try:
+                client = chromadb.HttpClient(
+                    host=parsed.hostname or "localhost",
+                    port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+                    ssl=parsed.scheme == "https",
+                    settings=cls._settings(),
+                )
+                client.heartbeat()
+                return cls(client)
+            except Exception as exc:  # chromadb raises transport errors of several libraries
+                last = exc
+        # the address stays out of the message: a URL can carry its user and password
+        raise IndexNotReadyError(f"De Chroma-server is niet bereikbaar ({type(last).__name__}).") from last
 
     def write(self, name: str, ids: Sequence[str], vectors: np.ndarray, metadatas: Sequence[dict]) -> None:
         collection = self.client.create_collection(
@@ -110,10 +129,10 @@ class ChromaVectorStore:
         result = self.collection.query(query_embeddings=[vector.tolist()], n_results=k, include=["distances"])
         return [(pid, 1.0 - dist) for pid, dist in zip(result["ids"][0], result["distances"][0], strict=True)]
 
-    def drop_except(self, keep: str) -> None:
+    def drop_except(self, keep: Sequence[str]) -> None:
         for collection in self.client.list_collections():
             name = collection if isinstance(collection, str) else collection.name
-            if name.startswith("resv_") and name != keep:
+            if name.startswith("resv_") and name not in keep:
                 self.client.delete_collection(name)
 
 
@@ -155,29 +174,62 @@ class IndexManager:
     def current_file(self) -> Path:
         return self.data_dir / "CURRENT"
 
-    def current_build(self) -> Path | None:
+    @property
+    def previous_file(self) -> Path:
+        return self.data_dir / "PREVIOUS"
+
+    def _pointed(self, pointer: Path) -> Path | None:
         try:
-            build_id = self.current_file.read_text().strip()
-        except FileNotFoundError:
+            build_id = pointer.read_text().strip()
+        except (FileNotFoundError, UnicodeDecodeError):
             return None
         path = self.data_dir / "builds" / build_id
-        return path if (path / "meta.json").is_file() else None
+        return path if build_id and (path / "meta.json").is_file() else None
+
+    def current_build(self) -> Path | None:
+        return self._pointed(self.current_file)
+
+    def _candidates(self) -> list[Path]:
+        """The current build, then the previous one as its fallback."""
+        return [b for b in dict.fromkeys([self.current_build(), self._pointed(self.previous_file)]) if b is not None]
+
+    def _usable(self, build: Path) -> str:
+        """'ready', 'stale' (another embedder or format) or 'damaged' (its record unreadable)."""
+        try:
+            meta = json.loads((build / "meta.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return "damaged"
+        if not isinstance(meta, dict):
+            return "damaged"
+        return "ready" if meta.get("embedder") == self.embedder.name and meta.get("format") == FORMAT_VERSION else "stale"
 
     def status(self) -> str:
         """'ready', 'missing' or 'stale' (built with another embedder or format)."""
-        build = self.current_build()
-        if build is None:
-            return "missing"
-        meta = json.loads((build / "meta.json").read_text())
-        if meta.get("embedder") != self.embedder.name or meta.get("format") != FORMAT_VERSION:
-            return "stale"
-        return "ready"
+        states = [self._usable(b) for b in self._candidates()]
+        if "ready" in states:
+            return "ready"
+        return "stale" if "stale" in states else "missing"
+
+    def remove_dead_staging(self) -> None:
+        """Remove the staging folders of builds whose process died midway (a kill, a power cut)."""
+        builds = self.data_dir / "builds"
+        if not builds.is_dir():
+            return
+        for path in builds.iterdir():
+            parts = path.name.split(".")  # ".<build-id>.<pid>.tmp"
+            if path.name.startswith(".") and path.name.endswith(".tmp") and not _alive(parts[-2] if len(parts) >= 4 else ""):
+                log.warning("Halve build van een gestopt proces verwijderd: %s", path.name)
+                shutil.rmtree(path, ignore_errors=True)
+        for pointer in self.data_dir.glob(".CURRENT.*"):
+            if not _alive(pointer.name.rsplit(".", 1)[-1]):
+                pointer.unlink(missing_ok=True)
 
     def build(self, corpus_dir: Path, progress: Progress | None = None) -> BuildReport:
         """Build a new index from the corpus and make it current; the old one stays in use on failure."""
         began = time.perf_counter()
         report = progress or (lambda stage, done, total: None)
         report("lezen", 0, 1)
+        self.remove_dead_staging()
         documents, passages = load_corpus(corpus_dir)  # fails before anything is written
         searchable = [p for p in passages if p.kind != "cell"]
         previous = self._previous_vectors()
@@ -204,7 +256,7 @@ class IndexManager:
         build_id = time.strftime("%Y%m%d%H%M%S") + "-" + uuid.uuid4().hex[:6]
         builds = self.data_dir / "builds"
         target = builds / build_id
-        staging = builds / f".{build_id}.tmp"
+        staging = builds / f".{build_id}.{os.getpid()}.tmp"
         try:
             staging.mkdir(parents=True)
             self._write_files(staging, documents, passages, vectors)
@@ -218,13 +270,14 @@ class IndexManager:
             )
             del store
             staging.rename(target)
-            tmp_pointer = self.data_dir / f".CURRENT.{build_id}"
-            tmp_pointer.write_text(build_id)
-            os.replace(tmp_pointer, self.current_file)
+            previous = self.current_build()
+            if previous is not None and self._usable(previous) == "ready":
+                self._point(self.previous_file, previous.name)
+            self._point(self.current_file, build_id)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-        self._remove_old_builds(keep=build_id)
+        self._remove_old_builds()
         report("klaar", 1, 1)
         return BuildReport(build_id, len(documents), len(searchable), len(todo), len(searchable) - len(todo),
                            time.perf_counter() - began)
@@ -262,35 +315,72 @@ class IndexManager:
             return {}
         return {(p.id, dense_text(p)): vectors[i] for i, p in enumerate(searchable)}
 
-    def _remove_old_builds(self, keep: str) -> None:
+    def _point(self, pointer: Path, build_id: str) -> None:
+        tmp = self.data_dir / f".CURRENT.{build_id}.{os.getpid()}"
+        tmp.write_text(build_id)
+        os.replace(tmp, pointer)
+
+    def _remove_old_builds(self) -> None:
+        """Every build but the current one and its fallback, with their Chroma collections."""
+        keep = [b.name for b in self._candidates()]
         builds = self.data_dir / "builds"
         for path in builds.iterdir():
-            if path.name != keep and not path.name.startswith("."):
+            if path.name not in keep and not path.name.startswith("."):
                 shutil.rmtree(path, ignore_errors=True)
         try:
-            self.store_factory(builds / keep).drop_except(_collection_name(keep))
+            self.store_factory(builds / keep[0]).drop_except([_collection_name(k) for k in keep])
         except ResvError:
             pass
 
     def load(self) -> IndexData:
-        """The current build; `IndexNotReadyError` when there is none or it is stale."""
-        status = self.status()
-        if status != "ready":
-            raise IndexNotReadyError(
-                "Er is nog geen index; voer `resv ingest` uit." if status == "missing"
-                else "De index is gebouwd met een ander embeddingmodel; voer `resv ingest` uit."
-            )
-        build = self.current_build()
-        assert build is not None
-        meta = json.loads((build / "meta.json").read_text())
+        """The current build, or the previous one when the current cannot be read; `IndexNotReadyError` when neither can."""
+        self.remove_dead_staging()
+        candidates = self._candidates()
+        if not candidates:
+            raise IndexNotReadyError("Er is nog geen index; voer `resv ingest` uit.")
+        first: ResvError | None = None
+        for build in candidates:
+            try:
+                data = self._load(build)
+            except (OSError, ValueError, ResvError) as exc:
+                log.error("Index-build %s is niet te lezen: %s", build.name, exc)
+                first = first or (exc if isinstance(exc, IndexNotReadyError) else IndexNotReadyError(
+                    "De index is beschadigd; voer `resv ingest` uit om hem opnieuw te bouwen."))
+                continue
+            if build != candidates[0]:
+                log.warning("De huidige index is niet te lezen; de vorige build %s wordt gebruikt. Voer `resv ingest` uit "
+                            "om de index te herstellen.", build.name)
+            return data
+        raise first
+
+    def _load(self, build: Path) -> IndexData:
+        if self._usable(build) == "stale":
+            raise IndexNotReadyError("De index is gebouwd met een ander embeddingmodel; voer `resv ingest` uit.")
+        meta = json.loads((build / "meta.json").read_text(encoding="utf-8"))
         documents = {
             d["info"]["id"]: Document.model_validate(d)
             for d in json.loads((build / "documents.json").read_text(encoding="utf-8"))
         }
         passages = _read_passages(build)
+        vectors = np.load(build / "vectors.npy")
+        if len(vectors) != sum(p.kind != "cell" for p in passages):
+            raise ValueError("vectors and passages differ in number")
         store = self.store_factory(build)
         store.open(_collection_name(build.name))
-        return IndexData(build.name, meta, documents, passages, np.load(build / "vectors.npy"), store)
+        return IndexData(build.name, meta, documents, passages, vectors, store)
+
+
+def _alive(pid: str) -> bool:
+    """Whether the process `pid` still runs (a staging folder or pointer it owns may not be touched)."""
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def _read_passages(build: Path) -> list[Passage]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import shutil
 import socket
 import subprocess
@@ -11,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant import index
 from assistant.errors import CorpusError, IndexNotReadyError
 from assistant.service import Assistant
 from assistant.settings import Settings
@@ -33,7 +36,7 @@ def test_reingest_reuses_unchanged_vectors(private_data_dir: Path, corpus_dir: P
     assert 0 < report.embedded < report.passages and report.reused >= handreiking
     answer = service.ask("Wat eist Zilveren Kruis voor bouwsteen 1?")
     assert any("RHO-organisatie" in c.quote for c in answer.citations)
-    assert len(list((private_data_dir / "builds").iterdir())) == 1
+    assert len(list((private_data_dir / "builds").iterdir())) == 2  # the build in use and its fallback
 
 
 def test_failed_ingest_keeps_the_index_in_use(private_data_dir: Path, corpus_dir: Path, tmp_path: Path):
@@ -96,3 +99,45 @@ def test_chroma_server_backend(tmp_path: Path, corpus_dir: Path):
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def test_staging_folders_of_dead_builds_are_removed_and_live_ones_kept(private_data_dir: Path, corpus_dir: Path):
+    builds = private_data_dir / "builds"
+    dead = builds / ".20260101000000-dead00.4194305.tmp"  # above every kernel's pid_max: no such process
+    legacy = builds / ".20260101000000-old000.tmp"
+    live = builds / f".20260101000000-live00.{os.getpid()}.tmp"  # a build this process is still writing
+    for folder in (dead, legacy, live):
+        (folder / "chroma").mkdir(parents=True)
+        (folder / "passages.jsonl").write_text("half")
+    (private_data_dir / ".CURRENT.20260101000000-dead00.4194305").write_text("20260101000000-dead00")
+    service = Assistant(Settings(data_dir=private_data_dir, corpus_dir=corpus_dir))
+    assert not service.ask("Wat eist CZ voor bouwsteen 4?").abstained
+    assert not dead.exists() and not legacy.exists() and live.is_dir()
+    assert not list(private_data_dir.glob(".CURRENT.*"))
+
+
+def test_a_damaged_build_falls_back_to_the_previous_one(private_data_dir: Path, corpus_dir: Path, caplog):
+    Assistant(Settings(data_dir=private_data_dir, corpus_dir=corpus_dir)).ingest()  # the first build becomes the fallback
+    current, previous = _current(private_data_dir), (private_data_dir / "PREVIOUS").read_text()
+    assert current != previous and (private_data_dir / "builds" / previous).is_dir()
+    (private_data_dir / "builds" / current / "passages.jsonl").write_text('{"not": "a passage"}\n')
+    with caplog.at_level(logging.WARNING, logger="assistant.index"):
+        service = Assistant(Settings(data_dir=private_data_dir, corpus_dir=corpus_dir))
+        answer = service.ask("Wat eist CZ voor bouwsteen 4?")
+    assert not answer.abstained and answer.citations
+    assert any(previous in r.getMessage() and "resv ingest" in r.getMessage() for r in caplog.records)
+    shutil.rmtree(private_data_dir / "builds" / previous)
+    with pytest.raises(IndexNotReadyError, match="beschadigd; voer `resv ingest` uit"):
+        Assistant(Settings(data_dir=private_data_dir, corpus_dir=corpus_dir)).index.load()
+    report = Assistant(Settings(data_dir=private_data_dir, corpus_dir=corpus_dir)).ingest()  # the advice works
+    assert report.passages > 0 and _current(private_data_dir) != current
+
+
+def test_an_unreachable_chroma_server_is_retried_then_refused_without_its_address(caplog):
+    port = _free_port()  # nothing listens there
+    with caplog.at_level(logging.WARNING, logger="assistant.index"), pytest.raises(IndexNotReadyError) as refused:
+        index.ChromaVectorStore.server(f"http://resv:geheim@127.0.0.1:{port}")
+    assert "niet bereikbaar" in str(refused.value)
+    assert "geheim" not in str(refused.value) and str(port) not in str(refused.value)
+    retries = [r for r in caplog.records if "poging" in r.getMessage()]
+    assert len(retries) == index.CONNECT_ATTEMPTS - 1
