@@ -3,11 +3,13 @@
     ResvError
     ├── BadInputError (400)
     │   ├── InvalidQuestionError
-    │   └── UnknownInsurerError
+    │   ├── UnknownInsurerError
+    │   └── WrongContentTypeError (415)
     ├── UnauthorizedError (401)
+    ├── ForbiddenError (403)
     ├── DocumentError (422)
     │   ├── UnsupportedFileError (415)
-    │   ├── FileTooLargeError (413)
+    │   ├── FileTooLargeError (413)   also: more pages, text, zip members or paragraphs than the limits allow
     │   ├── EncryptedPdfError
     │   ├── NoTextLayerError
     │   ├── CorruptFileError
@@ -44,8 +46,20 @@ class UnknownInsurerError(BadInputError):
     """An insurer name that is not one of the insurers in the corpus."""
 
 
+class WrongContentTypeError(BadInputError):
+    """A body sent with another Content-Type than the route reads."""
+
+    status_code = 415
+
+
 class UnauthorizedError(ResvError):
     status_code = 401
+
+
+class ForbiddenError(ResvError):
+    """A request the server will not serve whoever sends it: from another website, or to a host it does not know."""
+
+    status_code = 403
 
 
 class DocumentError(ResvError):

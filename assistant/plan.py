@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from assistant.ingest.loaders import load_bytes
 from assistant.ingest.segment import Block, mask_running_lines, segment
 from assistant.models import ExtractedText, Passage
+from assistant.settings import DocumentLimits
 from assistant.text import sentence_spans
 
 DOCUMENT_ID = "plan"
@@ -52,12 +53,12 @@ class Plan:
         return "\n".join([*p.section, p.lead_in or "", p.text])
 
 
-def read_plan(data: bytes, filename: str, max_bytes: int | None = None, max_pages: int | None = None) -> Plan:
-    """Extract and segment a draft plan. Errors are the loader's `DocumentError`s (Dutch messages).
+def read_plan(data: bytes, filename: str, limits: DocumentLimits | None = None) -> Plan:
+    """Extract and segment a draft plan within `limits`. Errors are the loader's `DocumentError`s (Dutch messages).
 
     Which bouwsteen each passage is about is the review's business (`review.placement`).
     """
-    extracted = load_bytes(data, filename, max_bytes=max_bytes, max_pages=max_pages)
+    extracted = load_bytes(data, filename, limits)
     return Plan(filename=filename, extracted=extracted, passages=plan_passages(extracted))
 
 

@@ -25,7 +25,7 @@ from assistant.lexicon import Lexicon
 from assistant.models import Answer, ChatTurn, Citation, Document, DocumentInfo, DocumentKind, Review
 from assistant.retrieve import HybridRetriever
 from assistant.settings import Settings, get_settings, make_composer, make_embedder, make_vector_store
-from assistant.text import terms, words
+from assistant.text import terms, unreadable_character, words
 from assistant.understand import DUTCH_MARKERS, ENGLISH_MARKERS, understand
 
 FOREIGN_MARKERS = {"les", "le", "la", "des", "est", "sont", "pour", "avec", "quelle", "quelles", "quel", "qui", "que",
@@ -144,6 +144,9 @@ class Assistant:
 
     def check_question(self, question: str) -> str:
         """The question, trimmed; `InvalidQuestionError` for empty, too long or unreadable input."""
+        if hidden := unreadable_character(question or ""):
+            raise InvalidQuestionError(f"De vraag bevat een teken dat niet in tekst thuishoort ({hidden}), zoals een "
+                                       "stuurteken of een richtingsteken. Verwijder het en stel de vraag opnieuw.")
         question = " ".join((question or "").split())
         if not question:
             raise InvalidQuestionError("De vraag is leeg. Stel een vraag over de handreiking of het inkoopbeleid.")
@@ -167,6 +170,8 @@ class Assistant:
         for turn in history:
             if len(turn.content) > 20 * self.settings.max_question_chars:
                 raise BadInputError("Een beurt in de gespreksgeschiedenis is te lang.")
+            if hidden := unreadable_character(turn.content):
+                raise BadInputError(f"Een beurt in de gespreksgeschiedenis bevat een teken dat niet in tekst thuishoort ({hidden}).")
         return list(history)
 
     def ask(self, question: str, insurer: str | None = None, history: Sequence[ChatTurn] = ()) -> Answer:
@@ -218,7 +223,7 @@ class Assistant:
         info = DocumentInfo(id=document_id or slug(title), title=title, kind=kind, file="-", insurer=canonical,
                             version=version or None, origin=origin or None)
         added = add_document(self.settings.corpus_dir, data, filename, info, lambda stage: self._rebuild(stage, progress),
-                             max_bytes=self.settings.max_upload_bytes, max_pages=self.settings.max_pages)
+                             limits=self.settings.document_limits)
         self.warm_up(build_if_missing=False)
         return added
 
@@ -291,7 +296,7 @@ class Assistant:
         canonical = self.resolve_insurer(insurer)
         if canonical is None:
             raise UnknownInsurerError(f"Kies de verzekeraar die marktleider is: {', '.join(get_domain().insurer_names)}.")
-        plan = read_plan(data, filename, max_bytes=self.settings.max_upload_bytes, max_pages=self.settings.max_pages)
+        plan = read_plan(data, filename, self.settings.document_limits)
         self.embedder.warm_up()
         if self._review_warm_up is not None:
             self._review_warm_up.join()  # the catalogue vectors being embedded at start-up

@@ -7,12 +7,13 @@ the bottom are the only place that names concrete classes.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 if TYPE_CHECKING:
     from assistant.answer import Composer
@@ -20,6 +21,22 @@ if TYPE_CHECKING:
     from assistant.index import VectorStore
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class DocumentLimits:
+    """How much work one document may cost. The loaders check each limit before the parse it guards.
+
+    The defaults are the settings' defaults; they leave room for a 300-page plan with tables.
+    """
+
+    max_bytes: int = 20 * MB
+    max_pages: int = 300
+    max_text_chars: int = 3_000_000  # extracted text of any format; a 300-page plan has about 1 million
+    max_unzipped_bytes: int = 100 * MB  # a DOCX's members together, as the zip declares them
+    max_zip_members: int = 1000
+    max_blocks: int = 50_000  # paragraphs and table cells of a DOCX body
 
 
 def _default_data_dir() -> Path:
@@ -41,10 +58,25 @@ class Settings(BaseSettings):
     composer: Literal["grounded"] = "grounded"
     top_k: int = Field(8, ge=1, le=50)
     max_question_chars: int = Field(1000, ge=50)
-    max_upload_mb: float = Field(20.0, gt=0)
-    max_pages: int = Field(300, ge=1)
+    max_upload_mb: float = Field(DocumentLimits.max_bytes / MB, gt=0)
+    max_pages: int = Field(DocumentLimits.max_pages, ge=1)
+    max_text_chars: int = Field(DocumentLimits.max_text_chars, ge=1000, description="Extracted text per document.")
+    max_unzipped_mb: float = Field(DocumentLimits.max_unzipped_bytes / MB, gt=0, description="A DOCX, unpacked.")
+    max_zip_members: int = Field(DocumentLimits.max_zip_members, ge=10, description="Files inside a DOCX.")
+    max_blocks: int = Field(DocumentLimits.max_blocks, ge=100, description="Paragraphs and table cells of a DOCX.")
     max_history_turns: int = Field(20, ge=0)
     api_token: str | None = Field(None, description="When set, every /api route requires `Authorization: Bearer <token>`.")
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        ["127.0.0.1", "localhost", "::1"],
+        description="Host names a POST or DELETE may be addressed to (comma-separated, '*' for any); `resv serve --host` adds its own.")
+    allowed_origins: Annotated[list[str], NoDecode] = Field(
+        [], description="Other websites (https://host[:port], comma-separated) whose pages may POST and DELETE here.")
+
+    @field_validator("allowed_hosts", "allowed_origins", mode="before")
+    @classmethod
+    def _split_list(cls, value: object) -> object:
+        """`RESV_ALLOWED_HOSTS=a.example,b.example`: comma-separated in the environment."""
+        return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
 
     @field_validator("chroma_url")
     @classmethod
@@ -55,7 +87,14 @@ class Settings(BaseSettings):
 
     @property
     def max_upload_bytes(self) -> int:
-        return int(self.max_upload_mb * 1024 * 1024)
+        return int(self.max_upload_mb * MB)
+
+    @property
+    def document_limits(self) -> DocumentLimits:
+        """The limits every uploaded or added document is read within."""
+        return DocumentLimits(max_bytes=self.max_upload_bytes, max_pages=self.max_pages, max_text_chars=self.max_text_chars,
+                              max_unzipped_bytes=int(self.max_unzipped_mb * MB), max_zip_members=self.max_zip_members,
+                              max_blocks=self.max_blocks)
 
 
 @lru_cache(maxsize=1)

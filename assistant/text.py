@@ -96,3 +96,15 @@ def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
     if tail:
         spans.append((start, start + len(tail)))
     return [(s + offset, e + offset) for s, e in spans if text[s:e].strip()]
+
+
+# Characters no question or form field needs: they end strings early (NUL), drive terminals (ESC),
+# reverse what a reader sees (bidi overrides and isolates), or cannot be encoded at all (lone
+# surrogates, which a JSON escape such as "\ud800" produces).
+_UNREADABLE = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def unreadable_character(text: str) -> str | None:
+    """The first character of `text` that no question or field needs, as 'U+202E'; None when there is none."""
+    match = _UNREADABLE.search(text)
+    return f"U+{ord(match.group()):04X}" if match else None

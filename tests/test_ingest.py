@@ -18,6 +18,7 @@ from assistant.errors import (
 from assistant.ingest.corpus import load_corpus
 from assistant.ingest.loaders import load_bytes
 from assistant.ingest.segment import segment
+from assistant.settings import DocumentLimits
 from tests.documents import make_docx, make_image_only_pdf, make_pdf
 
 
@@ -79,9 +80,9 @@ def test_encrypted_and_scanned_pdf():
 
 def test_size_and_page_limits():
     with pytest.raises(FileTooLargeError, match="grens"):
-        load_bytes(b"x" * 2000, "plan.txt", max_bytes=1000)
+        load_bytes(b"x" * 2000, "plan.txt", DocumentLimits(max_bytes=1000))
     with pytest.raises(FileTooLargeError, match="pagina"):
-        load_bytes(make_pdf([["a"], ["b"], ["c"]]), "plan.pdf", max_pages=2)
+        load_bytes(make_pdf([["a"], ["b"], ["c"]]), "plan.pdf", DocumentLimits(max_pages=2))
 
 
 def test_corpus_structure(corpus_dir: Path):

@@ -14,6 +14,7 @@ from assistant.errors import (
 )
 from assistant.plan import read_plan
 from assistant.review.terms import TermIndex, has_term
+from assistant.settings import DocumentLimits
 from tests.documents import make_image_only_pdf
 from tests.plans import (
     GAPS_PLAN,
@@ -123,6 +124,6 @@ def test_scanned_pdf_without_text_layer() -> None:
 def test_oversize_and_too_many_pages() -> None:
     data = make_plan_pdf(GOOD_PLAN, repeat=3)
     with pytest.raises(FileTooLargeError):
-        read_plan(data, "plan.pdf", max_bytes=len(data) - 1)
+        read_plan(data, "plan.pdf", DocumentLimits(max_bytes=len(data) - 1))
     with pytest.raises(FileTooLargeError, match="pagina"):
-        read_plan(data, "plan.pdf", max_pages=1)
+        read_plan(data, "plan.pdf", DocumentLimits(max_pages=1))

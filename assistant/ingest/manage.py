@@ -23,6 +23,7 @@ from assistant.errors import BadInputError, CorpusError
 from assistant.ingest.corpus import MANIFEST, read_manifest
 from assistant.ingest.loaders import load_bytes
 from assistant.models import DocumentInfo
+from assistant.settings import DocumentLimits
 from assistant.text import fold
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,79}$")
@@ -92,13 +93,13 @@ def _replace(path: Path, data: bytes) -> None:
 
 
 def add_document(corpus_dir: Path, data: bytes, filename: str, info: DocumentInfo, build: Callable[[Path], object], *,
-                 max_bytes: int | None = None, max_pages: int | None = None) -> DocumentInfo:
+                 limits: DocumentLimits | None = None) -> DocumentInfo:
     """Validate `data`, build the index with it, then copy it into the corpus and write its manifest entry.
 
     `info.file` is ignored: the file is stored as `<id><suffix>`. `build(corpus)` builds the index
     from a corpus folder and raises on failure.
     """
-    load_bytes(data, filename, max_bytes=max_bytes, max_pages=max_pages)  # a clear DocumentError when unreadable
+    load_bytes(data, filename, limits)  # a clear DocumentError when unreadable
     existing = read_manifest(corpus_dir)
     if not ID_PATTERN.match(info.id):
         raise BadInputError(f"Ongeldige document-id {info.id!r}: gebruik kleine letters, cijfers en streepjes (2 tot 80 tekens).")

@@ -1,0 +1,80 @@
+"""What routes depend on: the assistant once its index is loaded, and a JSON body that says it is JSON."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from fastapi import Request
+from python_multipart.multipart import parse_options_header
+
+from assistant.errors import IndexNotReadyError, ResvError, WrongContentTypeError
+from assistant.service import Assistant
+
+log = logging.getLogger("assistant.api")
+
+NOT_READY_HINT = ("De assistent is niet beschikbaar: de index kon niet worden geladen. De oorzaak staat in het serverlog; "
+                  "bouw de index zo nodig opnieuw met `resv ingest`.")
+
+
+class Readiness:
+    """Loads (or first builds) the index in a background thread, so the server answers /healthz at once."""
+
+    def __init__(self, assistant: Assistant) -> None:
+        self.assistant = assistant
+        self.error: str | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Begin loading the index, once."""
+        if self._thread is None and not self.assistant.ready:
+            self._thread = threading.Thread(target=self._warm_up, name="resv-warm-up", daemon=True)
+            self._thread.start()
+
+    def _warm_up(self) -> None:
+        began = time.perf_counter()
+        try:
+            self.assistant.warm_up(_log_progress)
+        except ResvError as exc:
+            self.error = exc.message
+            log.error("De index kon niet worden geladen: %s", exc.message)
+            return
+        except Exception:  # a bug: keep serving /healthz with a message, log the traceback
+            self.error = "Interne fout bij het laden van de index; zie het serverlog."
+            log.exception("De index kon niet worden geladen")
+            return
+        log.info("Index geladen in %.1f s; de assistent is gereed.", time.perf_counter() - began)
+
+    def require(self) -> None:
+        """`IndexNotReadyError` (503) until the index is loaded."""
+        if self.assistant.ready:
+            return
+        if self.error:
+            raise IndexNotReadyError(NOT_READY_HINT)
+        raise IndexNotReadyError("De index wordt nog geladen; probeer het over enkele seconden opnieuw.")
+
+
+def _log_progress(stage: str, done: int, total: int) -> None:
+    if stage != "embedden" or done >= total or done % 64 == 0:
+        log.info("index bouwen: %s %d/%d", stage, done, total)
+
+
+async def ready_assistant(request: Request) -> Assistant:
+    """The assistant, once its index is loaded (503 before)."""
+    request.app.state.readiness.require()
+    return request.app.state.assistant
+
+
+async def json_content(request: Request) -> None:
+    """A body sent as anything but JSON is refused with 415 saying so (FastAPI would only say it is no object).
+
+    No Content-Type at all is read as JSON, as FastAPI does: curl and scripts often leave it out.
+    """
+    declared = request.headers.get("content-type")
+    if declared is None:
+        return
+    media = parse_options_header(declared)[0].decode("latin-1").lower()
+    if media != "application/json" and not (media.startswith("application/") and media.endswith("+json")):
+        raise WrongContentTypeError(f"Stuur de aanvraag als JSON met de kop 'Content-Type: application/json' "
+                                    f"(ontvangen: {media or 'leeg'!r}).")

@@ -1,0 +1,71 @@
+"""Review routes: a plan upload reviewed in memory, and a review object rendered as a report download."""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from assistant.api.deps import json_content, ready_assistant
+from assistant.api.schemas import ERROR_RESPONSES, ErrorBody
+from assistant.api.uploads import read_upload
+from assistant.models import Review
+from assistant.service import Assistant
+
+router = APIRouter(prefix="/api", responses=ERROR_RESPONSES)
+
+_REVIEW_FORM = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file", "insurer"],
+                    "properties": {
+                        "file": {"type": "string", "format": "binary",
+                                 "description": "Het concept-plan: PDF, DOCX, Markdown of tekst."},
+                        "insurer": {"type": "string", "description": "De verzekeraar die marktleider is in de regio.",
+                                    "examples": ["CZ"]},
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+@router.post("/review", response_model=Review, openapi_extra=_REVIEW_FORM, summary="Beoordeel een concept-RESV-plan",
+             responses={413: {"model": ErrorBody, "description": "Bestand te groot of te bewerkelijk"},
+                        415: {"model": ErrorBody, "description": "Bestandstype niet ondersteund"}})
+async def review(request: Request, assistant: Assistant = Depends(ready_assistant)) -> Review:
+    """The plan is read into memory only, checked by its content, reviewed and forgotten."""
+    upload = await read_upload(request, assistant.settings.max_upload_bytes)
+    began = time.perf_counter()
+    result = await run_in_threadpool(assistant.review, upload.data, upload.filename, upload.insurer)
+    if result.seconds is None:
+        result.seconds = round(time.perf_counter() - began, 2)
+    return result
+
+
+@router.post("/report", response_class=Response, summary="Het rapport van een beoordeling", dependencies=[Depends(json_content)],
+             responses={200: {"content": {"text/markdown": {}, "text/html": {}}, "description": "Het rapport als download"},
+                        415: {"model": ErrorBody, "description": "Geen JSON"}})
+def report(review: Review, fmt: Literal["md", "html"] = Query("md", alias="format", description="md of html")) -> Response:
+    """Render a review object (as `POST /api/review` returned it) as a Markdown or HTML file."""
+    from assistant.report import render
+
+    media = "text/markdown" if fmt == "md" else "text/html"
+    return Response(render(review, fmt), media_type=f"{media}; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{report_filename(review, fmt)}"'})
+
+
+def report_filename(review: Review, fmt: str) -> str:
+    """'beoordeling-plan-lingeland-VGZ.md': which plan and insurer, safe as a file name anywhere."""
+    stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", review.plan)
+    safe = re.sub(r"[^A-Za-z0-9_-]+", "-", f"{stem}-{review.insurer}").strip("-")[:100]
+    return f"beoordeling-{safe or 'plan'}.{fmt}"
