@@ -75,3 +75,11 @@ def test_language_by_function_words() -> None:
 def test_empty_text_is_no_plan() -> None:
     check = check_document("")
     assert not check.is_resv_plan and "geen leesbare tekst" in check.statement()
+
+
+def test_a_plan_in_a_third_language_is_said_so_plainly() -> None:
+    text = ("# RESV-Plan 2027–2029 der Region Grenzland\n\nUnser RESV ist ein Zusammenschluss der Hausärzte und Apotheken. "
+            "Das RESV plant für 2027, 2028 und 2029. Das RESV arbeitet mit den Gemeinden. Das RESV berichtet an die Versicherer.\n")
+    check = check_document(text)
+    assert check.is_resv_plan and check.language == "other" and not check.judged
+    assert "in een andere taal dan het Nederlands" in check.statement() and "het een" not in check.statement()

@@ -54,8 +54,8 @@ class DocumentCheck:
             return ("Dit document lijkt geen RESV-plan (" + "; ".join(why) + "). De bevindingen hieronder zijn alleen "
                     "een verkenning: geen enkele eis is als voldaan beoordeeld.")
         if self.language != "nl":
-            name = LANGUAGE_NAMES.get(self.language, "een andere taal dan Nederlands")
-            return (f"Dit RESV-plan is geschreven in het {name}. De beoordeling leest Nederlandse plannen: de bevindingen "
+            where = f"in het {LANGUAGE_NAMES[self.language]}" if self.language in LANGUAGE_NAMES else "in een andere taal dan het Nederlands"
+            return (f"Dit RESV-plan is geschreven {where}. De beoordeling leest Nederlandse plannen: de bevindingen "
                     "zijn een verkenning en geen enkele eis is als voldaan beoordeeld.")
         return "Dit document is een RESV-plan: het beschrijft een eigen regionaal samenwerkingsverband voor 2027 en later."
 
