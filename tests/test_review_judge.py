@@ -5,15 +5,16 @@ from __future__ import annotations
 from dataclasses import replace
 
 from assistant.plan import read_plan
+from assistant.review import review_plan
 from assistant.review.findings import assess
 from assistant.review.judge import FEATURES, Features, decide, fitted_model
-from tests.plans import GAPS_PLAN, GOOD_PLAN, make_plan_docx, make_plan_pdf
+from tests.plans import GAPS_PLAN, GOOD_PLAN, as_text, make_plan_docx, make_plan_pdf
 from tests.review_fixtures import catalogue, embedder  # noqa: F401 - fixtures
 
 MET = Features(
     requirement="hr-bs5-escalatieladder", rule="met", against=False, similarity=0.86, background=0.80, best_similarity=0.87,
     lexical=0.6, gates=True, sentences=2, hedged=False, hedged_nearby=False, describes=False, compound=False, longest=14,
-    plan_met_share=0.5, plan_hedged_share=0.1,
+    plan_met_share=0.5, plan_hedged_share=0.1, foreign=False,
 )
 
 
@@ -34,6 +35,7 @@ def test_the_judge_only_lowers() -> None:
     assert decide(replace(MET, rule="missing"), model, may_meet=True).status == "missing"
     assert decide(MET, model, may_meet=False).status == "partial"  # a document that is no RESV-plan meets nothing
     assert decide(replace(MET, hedged=True), model, may_meet=True).status == "partial"
+    assert decide(replace(MET, foreign=True), model, may_meet=True).status == "partial"
     assert decide(MET, model.with_threshold(1.0), may_meet=True).status == "partial"
 
 
@@ -43,3 +45,17 @@ def test_the_plan_profile_is_read_from_the_whole_plan(catalogue, embedder) -> No
     assert len({item.features.plan_hedged_share for item in good}) == 1  # one figure per plan
     assert gaps[0].features.plan_hedged_share > good[0].features.plan_hedged_share
     assert gaps[0].features.plan_met_share < good[0].features.plan_met_share
+
+
+def test_a_sentence_in_another_language_under_a_dutch_heading_is_not_met(catalogue, embedder) -> None:  # noqa: ANN001, F811
+    english = "An escalation ladder does not exist yet; we will work it out in 2027."
+    plan: list = []
+    for block in GOOD_PLAN:
+        if block[0] == "p" and str(block[1]).startswith("Escalatieladder."):
+            plan += [("h2", "Escalatieladder"), ("p", english)]
+        else:
+            plan.append(block)
+    review = review_plan(read_plan(as_text(plan).encode(), "plan.md"), "Zilveren Kruis", catalogue, embedder)
+    ladder = next(f for f in review.findings if f.id == "hr-bs5-escalatieladder")
+    assert review.document.judged and ladder.status != "met"
+    assert "niet in het Nederlands" in ladder.note or ladder.status == "missing"

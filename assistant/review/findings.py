@@ -26,11 +26,12 @@ from assistant.models import (
 )
 from assistant.plan import Plan
 from assistant.review.check import Checker, Judgement
-from assistant.review.document import DocumentCheck, check_document
+from assistant.review.document import WORD, DocumentCheck, check_document, language_of
 from assistant.review.faithful import is_faithful
 from assistant.review.judge import Evidence as JudgedEvidence
 from assistant.review.judge import (
     Features,
+    MIN_STATEMENT_WORDS,
     JudgeModel,
     Verdict,
     asks_description,
@@ -46,6 +47,7 @@ from assistant.review.parts import MAX_EVIDENCE
 from assistant.review.placement import place, term_index
 from assistant.review.rank import Ranker, requirement_vectors
 from assistant.review.sentences import Sentence
+from assistant.text import fold
 
 STATUS_ORDER = {"missing": 0, "partial": 1, "met": 2}
 MAX_QUOTE = 320
@@ -155,6 +157,12 @@ def _profile(checker: Checker, judgements: Sequence[Judgement]) -> PlanProfile:
     )
 
 
+def _foreign(sentence: str) -> bool:
+    """A statement written in another language than Dutch (a cell or a heading is too short to tell)."""
+    found = WORD.findall(fold(sentence))
+    return len(found) >= MIN_STATEMENT_WORDS and language_of(found) != "nl"
+
+
 def _features(plan: Plan, requirement: Requirement, judgement: Judgement, vector: np.ndarray | None,
               sentence_vectors: dict[tuple[int, int], np.ndarray], background: float, profile: PlanProfile) -> Features:
     def cosine(s: Sentence) -> float:
@@ -172,6 +180,7 @@ def _features(plan: Plan, requirement: Requirement, judgement: Judgement, vector
         hedged_nearby=any(hedged(s.folded) for s in judgement.nearby if s.passage in {e.passage for e in offered}),
         describes=asks_description(requirement), compound=is_compound(requirement),
         longest=max((len(e.text.split()) for e in evidence), default=0),
+        foreign=any(_foreign(e.text) for e in evidence),
         plan_met_share=profile.met_share, plan_hedged_share=profile.hedged_share,
     )
 

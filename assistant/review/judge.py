@@ -12,8 +12,8 @@ says, holds fewer full answers than one that states its arrangements. A logistic
 (`evals/fit_judge.py`, cross-validated by plan; `data/judge.json`) gives the probability that a
 "met" of the rules holds; below the threshold fitted for a met precision of at least 0.95 it
 becomes "partial". "Met" also needs conditions no weight can buy: quoted evidence that is a statement (not a table
-header) and does not itself qualify what it says, the required year and quantity in it, and a
-document that is a Dutch RESV-plan. The judge only lowers: a
+header) in Dutch, the language the reading rules read, that does not itself qualify what it says,
+the required year and quantity in it, and a document that is a Dutch RESV-plan. The judge only lowers: a
 partial or missing of the rules stands. Without a fitted model the rules' "met" stands, under
 the same hard conditions.
 """
@@ -72,6 +72,7 @@ class Features:
     describes: bool  # the requirement asks for a description ("beschrijft hoe"), not a fact
     compound: bool  # the requirement has named parts, thresholds or years
     longest: int  # words of the longest evidence sentence: a table header states nothing
+    foreign: bool  # an evidence sentence is written in another language than Dutch: the rules cannot read it
     plan_met_share: float  # share of the plan's requirements the reading rules call met
     plan_hedged_share: float  # share of the plan's sentences that qualify what they say
 
@@ -172,6 +173,8 @@ def decide(features: Features, model: JudgeModel | None, *, may_meet: bool) -> V
         return Verdict("partial", probability, "weak")
     if not features.gates:
         return Verdict("partial", probability, "gates")
+    if features.foreign:
+        return Verdict("partial", probability, "language")
     if features.hedged or features.longest < MIN_STATEMENT_WORDS:
         return Verdict("partial", probability, "weak")
     return Verdict("met", probability, "")

@@ -54,6 +54,10 @@ LOWERED = {
     "gates": {
         "partial": "Deels: het plan beschrijft dit, maar het jaar of de omvang die de eis noemt staat niet bij de gevonden passages.",
     },
+    "language": {
+        "partial": "Deels: de gevonden passage is niet in het Nederlands geschreven; de beoordeling leest Nederlandse tekst en "
+                   "zegt daarom niet voldaan. Lees de passage na.",
+    },
 }
 
 
