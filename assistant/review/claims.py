@@ -19,6 +19,7 @@ from assistant.review.language import (
     clause_state,
     groups_of,
     matches,
+    restates_demand,
     says_contrary,
     specific_heading,
 )
@@ -97,6 +98,8 @@ class PlanReader:
         titled = specific_heading(heading, core)
         for n, sentence in enumerate(sentences):
             if not (titled or matches(sentence.folded, all_terms)) or about_escalation(sentence.folded, requirement):
+                continue
+            if restates_demand(sentence.folded):
                 continue
             text = sentence.folded
             if n + 1 < len(sentences) and not sentences[n + 1].window and (len(text.split()) <= 5 or ANAPHOR.match(sentences[n + 1].folded)):

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from assistant.catalogue import Requirement
-from assistant.domain import get_review_rules
+from assistant.domain import get_domain, get_review_rules
 from assistant.review.terms import has_term, term_pattern
 from assistant.text import fold
 
@@ -37,6 +37,23 @@ INTENDED_GOAL = _READING["intended_goal"]
 ESCALATION = _READING["escalation"]
 LONG_TERM = _READING["long_term"]
 POSTCODE = _READING["postcode"]
+FIRST_PERSON = _READING["first_person"]
+CLAUSE_BREAK = _READING["clause_break"]
+
+
+@lru_cache(maxsize=1)
+def _demanded() -> re.Pattern[str]:
+    names = sorted({fold(a) for t in get_domain().insurers for a in (*t.aliases, str(t.key))}, key=len, reverse=True)
+    return re.compile(_READING["demanded"].pattern.replace("{insurers}", "|".join(re.escape(n) for n in names)))
+
+
+def restates_demand(folded: str) -> bool:
+    """The sentence tells what a source asks ('Zilveren Kruis vraagt dat …', 'volgens de handreiking moet …') and
+    no clause of it says what the plan's own parties do: the plan repeating a requirement is no evidence of meeting it."""
+    demanded = _demanded()
+    if not demanded.search(folded):
+        return False
+    return not any(FIRST_PERSON.search(c) and not demanded.search(c) for c in CLAUSE_BREAK.split(folded))
 
 
 def hedged(folded: str) -> bool:

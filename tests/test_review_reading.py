@@ -1,0 +1,40 @@
+"""Reading rules on real sentences: a plan that repeats what a source demands has not met it."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.plan import read_plan
+from assistant.review import review_plan
+from assistant.review.language import restates_demand
+from assistant.text import fold
+from tests.plans import GOOD_PLAN, as_text
+from tests.review_fixtures import catalogue, embedder  # noqa: F401 - fixtures
+
+
+@pytest.mark.parametrize(
+    ("sentence", "restated"),
+    [
+        ("Zilveren Kruis vraagt dat het RESV elk kwartaal een financieel overzicht aanlevert.", True),
+        ("Volgens de handreiking moet het RESV een escalatieladder hebben.", True),
+        ("De zorgverzekeraars verwachten dat het werkgebied op postcodeniveau is afgebakend.", True),
+        ("CZ vraagt dat we elk kwartaal rapporteren.", True),
+        ("Zoals de handreiking vraagt, hebben wij een escalatieladder opgesteld.", False),
+        ("De verzekeraars verwachten een escalatieladder; wij hebben die in mei 2026 vastgesteld.", False),
+        ("Zilveren Kruis ontvangt elk kwartaal een financieel overzicht.", False),
+        ("Het bestuur vraagt de werkgroep om een voorstel voor de begroting.", False),
+    ],
+)
+def test_a_demand_of_a_source_is_told_from_the_plans_own_arrangement(sentence: str, restated: bool) -> None:
+    assert restates_demand(" ".join(fold(sentence).split())) is restated
+
+
+def test_a_plan_that_only_repeats_the_insurers_demand_has_not_met_it(catalogue, embedder) -> None:  # noqa: ANN001, F811
+    repeated = "Zilveren Kruis vraagt dat het RESV elk kwartaal een financieel overzicht met de realisatie per begrotingspost aanlevert."
+    plan = [("p", repeated) if b[0] == "p" and str(b[1]).startswith("Zilveren Kruis ontvangt elk kwartaal") else b for b in GOOD_PLAN]
+    assert ("p", repeated) in plan
+    before = {f.id: f for f in review_plan(read_plan(as_text(GOOD_PLAN).encode(), "plan.md"), "Zilveren Kruis", catalogue, embedder).findings}
+    after = {f.id: f for f in review_plan(read_plan(as_text(plan).encode(), "plan.md"), "Zilveren Kruis", catalogue, embedder).findings}
+    quarterly = "zk-bs5-financiele-transparantie-kwartaal"
+    assert before[quarterly].status == "met"
+    assert after[quarterly].status != "met" and all("vraagt dat" not in e.quote for e in after[quarterly].evidence)
