@@ -30,7 +30,7 @@ from assistant.settings import PROJECT_ROOT
 
 HOST = "127.0.0.1"  # loopback only, always
 TOKEN = "resv-test-token-9f3a"
-CONTROLLED_ENV = ("RESV_API_TOKEN", "RESV_MAX_UPLOAD_MB", "RESV_MAX_PAGES", "RESV_DATA_DIR")
+CONTROLLED_ENV = ("RESV_API_TOKEN", "RESV_MAX_UPLOAD_MB", "RESV_MAX_PAGES", "RESV_DATA_DIR", "RESV_ALLOWED_HOSTS", "RESV_ALLOWED_ORIGINS")
 
 
 @dataclass
