@@ -6,7 +6,7 @@ import pytest
 
 from assistant.plan import read_plan
 from assistant.review import review_plan
-from assistant.review.language import restates_demand
+from assistant.review.language import restates_demand, states_nothing
 from assistant.text import fold
 from tests.plans import GOOD_PLAN, as_text
 from tests.review_fixtures import catalogue, embedder  # noqa: F401 - fixtures
@@ -38,3 +38,15 @@ def test_a_plan_that_only_repeats_the_insurers_demand_has_not_met_it(catalogue, 
     quarterly = "zk-bs5-financiele-transparantie-kwartaal"
     assert before[quarterly].status == "met"
     assert after[quarterly].status != "met" and all("vraagt dat" not in e.quote for e in after[quarterly].evidence)
+
+
+def test_a_question_states_nothing() -> None:
+    assert states_nothing("hoe richten we de escalatieladder tussen de partijen in, en wie zit de laatste trede voor?")
+    assert not states_nothing("de escalatieladder kent drie treden: werkgroep, bestuur en bestuurlijk overleg.")
+
+
+def test_an_open_question_in_the_plan_is_no_evidence(catalogue, embedder) -> None:  # noqa: ANN001, F811
+    plan = [b for b in GOOD_PLAN if not (b[0] == "p" and str(b[1]).startswith("Escalatieladder."))]
+    plan += [("h1", "Open vragen"), ("p", "Hoe richten we de escalatieladder tussen de partijen en Zilveren Kruis in, en wie zit de laatste trede voor?")]
+    findings = {f.id: f for f in review_plan(read_plan(as_text(plan).encode(), "plan.md"), "Zilveren Kruis", catalogue, embedder).findings}
+    assert findings["hr-bs5-escalatieladder"].status != "met"

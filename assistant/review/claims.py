@@ -19,9 +19,9 @@ from assistant.review.language import (
     clause_state,
     groups_of,
     matches,
-    restates_demand,
     says_contrary,
     specific_heading,
+    states_nothing,
 )
 from assistant.review.numbers import YEAR
 from assistant.review.sentences import Claim, Sentence, sentences_of
@@ -99,7 +99,7 @@ class PlanReader:
         for n, sentence in enumerate(sentences):
             if not (titled or matches(sentence.folded, all_terms)) or about_escalation(sentence.folded, requirement):
                 continue
-            if restates_demand(sentence.folded):
+            if states_nothing(sentence.folded):
                 continue
             text = sentence.folded
             if n + 1 < len(sentences) and not sentences[n + 1].window and (len(text.split()) <= 5 or ANAPHOR.match(sentences[n + 1].folded)):

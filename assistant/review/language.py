@@ -47,6 +47,11 @@ def _demanded() -> re.Pattern[str]:
     return re.compile(_READING["demanded"].pattern.replace("{insurers}", "|".join(re.escape(n) for n in names)))
 
 
+def states_nothing(folded: str) -> bool:
+    """The sentence asks a question or only repeats a source's demand: it says nothing of what the plan arranges."""
+    return folded.rstrip(" )\"'”’").endswith("?") or restates_demand(folded)
+
+
 def restates_demand(folded: str) -> bool:
     """The sentence tells what a source asks ('Zilveren Kruis vraagt dat …', 'volgens de handreiking moet …') and
     no clause of it says what the plan's own parties do: the plan repeating a requirement is no evidence of meeting it."""
