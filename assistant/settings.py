@@ -37,6 +37,7 @@ class DocumentLimits:
     max_unzipped_bytes: int = 100 * MB  # a DOCX's members together, as the zip declares them
     max_zip_members: int = 1000
     max_blocks: int = 50_000  # paragraphs and table cells of a DOCX body
+    max_pdf_content_bytes: int = 25 * MB  # drawing instructions of all PDF pages; pypdf reads them at ~3 s a MB
 
 
 def _default_data_dir() -> Path:
@@ -64,6 +65,8 @@ class Settings(BaseSettings):
     max_unzipped_mb: float = Field(DocumentLimits.max_unzipped_bytes / MB, gt=0, description="A DOCX, unpacked.")
     max_zip_members: int = Field(DocumentLimits.max_zip_members, ge=10, description="Files inside a DOCX.")
     max_blocks: int = Field(DocumentLimits.max_blocks, ge=100, description="Paragraphs and table cells of a DOCX.")
+    max_pdf_content_mb: float = Field(DocumentLimits.max_pdf_content_bytes / MB, gt=0,
+                                      description="Unpacked drawing instructions of all pages of a PDF.")
     max_history_turns: int = Field(20, ge=0)
     api_token: str | None = Field(None, description="When set, every /api route requires `Authorization: Bearer <token>`.")
     allowed_hosts: Annotated[list[str], NoDecode] = Field(
@@ -94,7 +97,7 @@ class Settings(BaseSettings):
         """The limits every uploaded or added document is read within."""
         return DocumentLimits(max_bytes=self.max_upload_bytes, max_pages=self.max_pages, max_text_chars=self.max_text_chars,
                               max_unzipped_bytes=int(self.max_unzipped_mb * MB), max_zip_members=self.max_zip_members,
-                              max_blocks=self.max_blocks)
+                              max_blocks=self.max_blocks, max_pdf_content_bytes=int(self.max_pdf_content_mb * MB))
 
 
 @lru_cache(maxsize=1)

@@ -51,16 +51,28 @@ def table(rows: int, columns: int) -> bytes:
     return ("<w:tbl>" + "".join(f"<w:tr>{row}</w:tr>" for row in cells) + "</w:tbl>").encode()
 
 
-def raw_pdf(content: bytes, deflate: bool = True) -> bytes:
-    """A one-page PDF written byte by byte around one content stream, with a correct cross-reference table."""
-    stream = zlib.compress(content, 9) if deflate else content
+def raw_pdf(content: bytes, deflate: bool = True, form: bytes | None = None) -> bytes:
+    """A one-page PDF written byte by byte around one content stream, with a correct cross-reference table.
+
+    With `form`, the page's resources hold a form XObject /X0 with that content (draw it with `/X0 Do`).
+    """
+
+    def stream(data: bytes, extra: bytes = b"") -> bytes:
+        packed = zlib.compress(data, 9) if deflate else data
+        return (b"<< /Length %d%s%s >>\nstream\n" % (len(packed), b" /Filter /FlateDecode" if deflate else b"", extra)
+                + packed + b"\nendstream")
+
+    forms = b" /XObject << /X0 6 0 R >>" if form is not None else b""
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d%s >>\nstream\n" % (len(stream), b" /Filter /FlateDecode" if deflate else b"") + stream + b"\nendstream",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >>%s >> >>"
+        % forms,
+        stream(content),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
+    if form is not None:
+        objects.append(stream(form, b" /Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >>"))
     out, offsets = bytearray(b"%PDF-1.7\n"), []
     for number, body in enumerate(objects, 1):
         offsets.append(len(out))
@@ -69,6 +81,14 @@ def raw_pdf(content: bytes, deflate: bool = True) -> bytes:
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(out)
+
+
+TEXT_OPERATOR = b"BT /F1 12 Tf 72 720 Td (x) Tj ET\n"
+
+
+def drawing_instructions(megabytes: float) -> bytes:
+    """Valid text-drawing instructions of about `megabytes` MB: pypdf interprets them at about 3 s a megabyte."""
+    return TEXT_OPERATOR * int(megabytes * 1024 * 1024 / len(TEXT_OPERATOR))
 
 
 def pdf_stream_bomb(megabytes: int = 80) -> bytes:

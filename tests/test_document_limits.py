@@ -12,7 +12,7 @@ import zipfile
 
 import pytest
 
-from assistant.errors import CorruptFileError, EncryptedPdfError, FileTooLargeError, UnsupportedFileError
+from assistant.errors import CorruptFileError, DocumentError, EncryptedPdfError, FileTooLargeError, UnsupportedFileError
 from assistant.ingest.loaders import load_bytes
 from assistant.settings import MB, DocumentLimits, Settings
 from tests.documents import make_pdf
@@ -20,9 +20,11 @@ from tests.hostile import (
     PLAN_LINES,
     base_docx,
     docx_with_body,
+    drawing_instructions,
     encrypted_pdf,
     paragraphs,
     pdf_stream_bomb,
+    raw_pdf,
     rewrite_docx,
     table,
 )
@@ -46,10 +48,11 @@ def refused(data: bytes, filename: str, error: type, status: int, words: str, li
 def test_settings_carry_every_limit_from_the_environment(monkeypatch):
     assert Settings().document_limits == DocumentLimits()
     for name, value in [("RESV_MAX_TEXT_CHARS", "5000"), ("RESV_MAX_UNZIPPED_MB", "2"), ("RESV_MAX_ZIP_MEMBERS", "50"),
-                        ("RESV_MAX_BLOCKS", "300"), ("RESV_MAX_UPLOAD_MB", "1"), ("RESV_MAX_PAGES", "3")]:
+                        ("RESV_MAX_BLOCKS", "300"), ("RESV_MAX_UPLOAD_MB", "1"), ("RESV_MAX_PAGES", "3"),
+                        ("RESV_MAX_PDF_CONTENT_MB", "4")]:
         monkeypatch.setenv(name, value)
     assert Settings().document_limits == DocumentLimits(max_bytes=MB, max_pages=3, max_text_chars=5000, max_unzipped_bytes=2 * MB,
-                                                        max_zip_members=50, max_blocks=300)
+                                                        max_zip_members=50, max_blocks=300, max_pdf_content_bytes=4 * MB)
 
 
 def test_a_docx_of_200000_tiny_paragraphs_is_refused_before_python_docx_parses_it():
@@ -90,6 +93,17 @@ def test_a_pdf_stream_that_inflates_past_pypdfs_limit_is_refused():
     refused(pdf_stream_bomb(), "plan.pdf", FileTooLargeError, 413, "uitgepakt te groot")
 
 
+def test_a_pdf_full_of_drawing_instructions_is_refused_before_they_are_interpreted():
+    """30 MB of instructions in a 90 KB file would cost pypdf about 90 s; the budget stops it first."""
+    bomb = raw_pdf(drawing_instructions(30))
+    assert len(bomb) < 200_000
+    refused(bomb, "plan.pdf", FileTooLargeError, 413, "meer dan 25 MB aan opmaakinstructies")
+    limits = DocumentLimits(max_pdf_content_bytes=MB)
+    hidden_in_a_form = raw_pdf(b"q /X0 Do Q\n", form=drawing_instructions(1.5))
+    refused(hidden_in_a_form, "plan.pdf", FileTooLargeError, 413, "meer dan 1 MB aan opmaakinstructies", limits)
+    assert load_bytes(raw_pdf(b"q /X0 Do Q\n", form=drawing_instructions(0.01)), "plan.pdf", limits).text.startswith("x")
+
+
 # --- damaged and disguised files ------------------------------------------------------------------------
 
 
@@ -108,11 +122,12 @@ def test_a_pdf_stream_that_inflates_past_pypdfs_limit_is_refused():
                                                                              b"spreadsheetml.sheet.main+xml")}),
          "plan.docx", CorruptFileError, 422, "beschadigd"),
         (lambda: _flip_bytes_of("word/document.xml"), "plan.docx", UnsupportedFileError, 415, "zip-archief is beschadigd"),
+        (lambda: _flip_bytes_of("word/styles.xml"), "plan.docx", CorruptFileError, 422, "kan niet gelezen worden (zlib.error)"),
         (lambda: make_pdf([PLAN_LINES])[: len(make_pdf([PLAN_LINES])) // 2], "plan.pdf", CorruptFileError, 422, "PDF-bestand is beschadigd"),
         (lambda: base_docx(), "plan.pdf", UnsupportedFileError, 415, "heet .pdf maar is geen PDF"),
     ],
     ids=["truncated-zip", "no-document-xml", "xlsx-renamed", "no-content-types", "no-styles", "broken-xml", "wrong-main-part",
-         "bad-deflate-data", "truncated-pdf", "docx-renamed-pdf"],
+         "bad-deflate-body", "bad-deflate-styles", "truncated-pdf", "docx-renamed-pdf"],
 )
 def test_damaged_documents_get_a_clear_error(make, filename, error, status, words):
     refused(make(), filename, error, status, words)
@@ -174,3 +189,10 @@ def _flip_bytes_of(name: str) -> bytes:
     start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
     data[start:start + 40] = b"\xff" * 40
     return bytes(data)
+
+
+@pytest.mark.parametrize(("field", "unknown"), [(b"/Filter /Standard", b"/Filter /PubSecXX"), (b"/V 2", b"/V 9")],
+                         ids=["certificate-handler", "unknown-version"])
+def test_a_pdf_encrypted_in_a_way_pypdf_lacks_is_refused_clearly(field, unknown):
+    data = encrypted_pdf("RC4-128", open_password="").replace(field, unknown)  # same length: the offsets stay right
+    refused(data, "plan.pdf", DocumentError, 422, "versleuteling of codering die deze installatie niet kan lezen")

@@ -1,8 +1,10 @@
 """PDF -> `ExtractedText` with pypdf: pages as offsets, headings from the look of the lines.
 
-The page count is checked before any page is read and the text is counted page by page, so a
-PDF costs at most `max_pages` pages and `max_text_chars` characters of work. Every pypdf failure
-becomes a `DocumentError`: encrypted, inflating past pypdf's limits, or damaged.
+The page count is checked before any page is read; before a page's text is extracted, the size of
+its unpacked drawing instructions (its content and the forms it draws) is added to a budget, and
+its text to another. pypdf interprets instructions at about 3 s a megabyte, so a 12 KB PDF can
+otherwise hold minutes of work. Every pypdf failure becomes a `DocumentError`: encrypted,
+inflating past pypdf's limits, or damaged.
 """
 
 from __future__ import annotations
@@ -30,9 +32,9 @@ def load_pdf(data: bytes, limits: DocumentLimits) -> ExtractedText:
     except LimitReachedError as exc:  # a stream that inflates past pypdf's own bounds
         raise FileTooLargeError("Het PDF-bestand bevat een onderdeel dat uitgepakt te groot is om te lezen. "
                                 "Sla het opnieuw op als PDF (bijvoorbeeld via 'Afdrukken als PDF') of lever een .docx aan.") from exc
-    except DependencyError as exc:
-        raise DocumentError("Het PDF-bestand gebruikt een codering die deze installatie niet kan lezen. "
-                            "Sla het opnieuw op als PDF of lever een .docx aan.") from exc
+    except (DependencyError, NotImplementedError) as exc:  # a security handler or filter pypdf does not have
+        raise DocumentError("Het PDF-bestand gebruikt een versleuteling of codering die deze installatie niet kan lezen. "
+                            "Sla het opnieuw op als PDF zonder beveiliging of lever een .docx aan.") from exc
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError, OSError,
             ZeroDivisionError) as exc:  # pypdf lets the errors of a damaged file through as they come
         raise CorruptFileError(f"Het PDF-bestand is beschadigd en kan niet gelezen worden ({type(exc).__name__}).") from exc
@@ -60,8 +62,13 @@ def _read_pages(data: bytes, limits: DocumentLimits) -> tuple[list[str], list[li
         raise FileTooLargeError(f"Het PDF-bestand heeft {len(pages)} pagina's; de grens is {limits.max_pages}.")
     styled: list[list[tuple[str, float, bool]]] = []
     texts: list[str] = []
-    total = 0
+    total = content = 0
     for page in pages:
+        content += _content_bytes(page)
+        if content > limits.max_pdf_content_bytes:
+            raise FileTooLargeError(f"Het PDF-bestand bevat meer dan {limits.max_pdf_content_bytes / 1_048_576:.0f} MB aan "
+                                    "opmaakinstructies, de grens voor één document. Sla het opnieuw op als PDF "
+                                    "(bijvoorbeeld via 'Afdrukken als PDF') of lever een .docx aan.")
         lines = _StyledLines()
         texts.append(_clean_pdf_page(page.extract_text(visitor_text=lines.visit) or ""))
         styled.append(lines.finish())
@@ -69,6 +76,27 @@ def _read_pages(data: bytes, limits: DocumentLimits) -> tuple[list[str], list[li
         if total > limits.max_text_chars:
             raise FileTooLargeError(too_much_text(limits.max_text_chars))
     return texts, styled
+
+
+def _content_bytes(page) -> int:  # noqa: ANN001 - pypdf PageObject
+    """The unpacked size of what extracting `page`'s text interprets: its content and the forms it can draw, once each."""
+    contents = page.get_contents()
+    total = len(contents.get_data()) if contents is not None else 0
+    pending, seen = [page.get("/Resources")], set()
+    while pending:
+        resources = pending.pop()
+        xobjects = resources.get_object().get("/XObject") if resources is not None else None
+        if xobjects is None:
+            continue
+        for reference in xobjects.get_object().values():  # malformed resources: AttributeError, a damaged file
+            key = getattr(reference, "idnum", id(reference))
+            form = reference.get_object()
+            if key in seen or form.get("/Subtype") != "/Form":
+                continue
+            seen.add(key)
+            total += len(form.get_data())
+            pending.append(form.get("/Resources"))
+    return total
 
 
 class _StyledLines:

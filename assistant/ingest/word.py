@@ -53,7 +53,12 @@ def check_package(data: bytes, filename: str, limits: DocumentLimits) -> None:
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError) as exc:
         # RuntimeError: a member with a zip password; NotImplementedError: a compression zipfile lacks
         raise UnsupportedFileError(f"{filename!r} is geen leesbaar Word-document (.docx): het zip-archief is beschadigd, "
-                                   f"onvolledig of beveiligd ({type(exc).__name__}).") from exc
+                                   f"onvolledig of beveiligd ({_cause(exc)}).") from exc
+
+
+def _cause(exc: BaseException) -> str:
+    """The error's class for a message; zlib's is called only 'error'."""
+    return "zlib.error" if isinstance(exc, zlib.error) else type(exc).__name__
 
 
 def _declared_members(data: bytes) -> int:
@@ -96,9 +101,10 @@ def load_docx(data: bytes, filename: str, limits: DocumentLimits) -> ExtractedTe
     check_package(data, filename, limits)
     try:
         return _extract(docx.Document(io.BytesIO(data)), limits)
-    except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, TypeError, AttributeError, IndexError,
-            etree.LxmlError, PythonDocxError, OpcError) as exc:  # a package python-docx cannot follow, in any of its parts
-        raise CorruptFileError(f"Het Word-document is beschadigd en kan niet gelezen worden ({type(exc).__name__}). "
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, KeyError, ValueError, TypeError,
+            AttributeError, IndexError, etree.LxmlError, PythonDocxError, OpcError) as exc:
+        # a package python-docx cannot follow, in any of its parts (RuntimeError: a member with a zip password)
+        raise CorruptFileError(f"Het Word-document is beschadigd en kan niet gelezen worden ({_cause(exc)}). "
                                "Open het in Word, sla het opnieuw op als .docx of PDF en probeer het nog eens.") from exc
 
 
