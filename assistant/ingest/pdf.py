@@ -19,6 +19,7 @@ from assistant.settings import DocumentLimits
 
 _HYPHEN_BREAK = re.compile(r"(?<=[a-zà-ÿ])-\n(?=[a-zà-ÿ])")
 NEEDS_PASSWORD = "Het PDF-bestand is met een wachtwoord beveiligd. Verwijder de beveiliging en probeer het opnieuw."
+RESAVE = "Sla het opnieuw op als PDF (bijvoorbeeld via 'Afdrukken als PDF') of lever een .docx aan."
 
 
 def load_pdf(data: bytes, limits: DocumentLimits) -> ExtractedText:
@@ -30,8 +31,7 @@ def load_pdf(data: bytes, limits: DocumentLimits) -> ExtractedText:
     except FileNotDecryptedError as exc:
         raise EncryptedPdfError(NEEDS_PASSWORD) from exc
     except LimitReachedError as exc:  # a stream that inflates past pypdf's own bounds
-        raise FileTooLargeError("Het PDF-bestand bevat een onderdeel dat uitgepakt te groot is om te lezen. "
-                                "Sla het opnieuw op als PDF (bijvoorbeeld via 'Afdrukken als PDF') of lever een .docx aan.") from exc
+        raise FileTooLargeError(f"Het PDF-bestand bevat een onderdeel dat uitgepakt te groot is om te lezen. {RESAVE}") from exc
     except (DependencyError, NotImplementedError) as exc:  # a security handler or filter pypdf does not have
         raise DocumentError("Het PDF-bestand gebruikt een versleuteling of codering die deze installatie niet kan lezen. "
                             "Sla het opnieuw op als PDF zonder beveiliging of lever een .docx aan.") from exc
@@ -67,8 +67,7 @@ def _read_pages(data: bytes, limits: DocumentLimits) -> tuple[list[str], list[li
         content += _content_bytes(page)
         if content > limits.max_pdf_content_bytes:
             raise FileTooLargeError(f"Het PDF-bestand bevat meer dan {limits.max_pdf_content_bytes / 1_048_576:.0f} MB aan "
-                                    "opmaakinstructies, de grens voor één document. Sla het opnieuw op als PDF "
-                                    "(bijvoorbeeld via 'Afdrukken als PDF') of lever een .docx aan.")
+                                    f"opmaakinstructies, de grens voor één document. {RESAVE}")
         lines = _StyledLines()
         texts.append(_clean_pdf_page(page.extract_text(visitor_text=lines.visit) or ""))
         styled.append(lines.finish())
