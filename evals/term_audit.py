@@ -81,9 +81,17 @@ def suspect_terms(
     return out
 
 
-def eval_plans() -> dict[str, str]:
-    """The texts of every eval plan, development and validation alike."""
-    return {path.stem: path.read_text(encoding="utf-8") for path in sorted((REPO / "evals" / "plans" / "src").glob("*.md"))}
+def eval_plans(catalogue_version: str | None = None) -> dict[str, str]:
+    """The texts of the eval plans a catalogue term could have come from, development and validation alike:
+    every plan but those written after `catalogue_version` (a plan written later cannot be the origin of its terms)."""
+    listed = tomllib.loads((REPO / "evals" / "plans" / "plans.toml").read_text(encoding="utf-8")).get("plan", [])
+    written = {entry["id"]: str(entry["written"]) for entry in listed if "written" in entry}
+    made = (catalogue_version or "").split(".")[0]
+    return {
+        path.stem: path.read_text(encoding="utf-8")
+        for path in sorted((REPO / "evals" / "plans" / "src").glob("*.md"))
+        if not (made and path.stem in written and written[path.stem] > made)
+    }
 
 
 def seen_plans() -> set[str]:
@@ -166,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{REAL} holds no PDF: nothing to refresh from", file=sys.stderr)
             return 1
         write_real_terms(terms_in_real_documents(catalogue))
-    suspects = suspect_terms(catalogue, source_text(), eval_plans(), seen_plans(), recorded_real_terms())
+    suspects = suspect_terms(catalogue, source_text(), eval_plans(catalogue.get("version")), seen_plans(), recorded_real_terms())
     for requirement_id, term, holders in suspects:
         print(f"{requirement_id}\t{term!r}\t{', '.join(holders)}")
     print(f"{len(suspects)} suspect terms", file=sys.stderr)
