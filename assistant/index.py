@@ -232,6 +232,39 @@ class IndexManager:
         self.remove_dead_staging()
         documents, passages = load_corpus(corpus_dir)  # fails before anything is written
         searchable = [p for p in passages if p.kind != "cell"]
+        build_id = time.strftime("%Y%m%d%H%M%S") + "-" + uuid.uuid4().hex[:6]
+        builds = self.data_dir / "builds"
+        target = builds / build_id
+        staging = builds / f".{build_id}.{os.getpid()}.tmp"
+        try:
+            staging.mkdir(parents=True)
+            # first the store: an unreachable Chroma server fails the build before minutes of embedding
+            store = self.store_factory(staging)  # an embedded store lives inside the build folder
+            vectors, embedded = self._vectors(searchable, report)
+            self._write_files(staging, documents, passages, vectors)
+            report("opslaan", 0, 1)
+            store.write(
+                _collection_name(build_id),
+                [p.id for p in searchable],
+                vectors,
+                [{"document": p.document_id, "insurer": p.insurer or "", "bouwsteen": p.bouwsteen or 0} for p in searchable],
+            )
+            del store
+            staging.rename(target)
+            previous = self.current_build()
+            if previous is not None and self._usable(previous) == "ready":
+                self._point(self.previous_file, previous.name)
+            self._point(self.current_file, build_id)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        self._remove_old_builds()
+        report("klaar", 1, 1)
+        return BuildReport(build_id, len(documents), len(searchable), embedded, len(searchable) - embedded,
+                           time.perf_counter() - began)
+
+    def _vectors(self, searchable: list[Passage], report: Progress) -> tuple[np.ndarray, int]:
+        """The passages' vectors, taken from the current build where the passage and its text are unchanged; how many were embedded."""
         previous = self._previous_vectors()
         texts = [dense_text(p) for p in searchable]
         vectors = np.zeros((len(searchable), 384), dtype=np.float32)
@@ -253,34 +286,7 @@ class IndexManager:
                     vectors = np.zeros((len(searchable), embedded.shape[1]), dtype=np.float32) if start == 0 else vectors
                 vectors[chunk] = embedded
                 report("embedden", min(start + batch, len(todo)), len(todo))
-        build_id = time.strftime("%Y%m%d%H%M%S") + "-" + uuid.uuid4().hex[:6]
-        builds = self.data_dir / "builds"
-        target = builds / build_id
-        staging = builds / f".{build_id}.{os.getpid()}.tmp"
-        try:
-            staging.mkdir(parents=True)
-            self._write_files(staging, documents, passages, vectors)
-            report("opslaan", 0, 1)
-            store = self.store_factory(staging)  # an embedded store lives inside the build folder
-            store.write(
-                _collection_name(build_id),
-                [p.id for p in searchable],
-                vectors,
-                [{"document": p.document_id, "insurer": p.insurer or "", "bouwsteen": p.bouwsteen or 0} for p in searchable],
-            )
-            del store
-            staging.rename(target)
-            previous = self.current_build()
-            if previous is not None and self._usable(previous) == "ready":
-                self._point(self.previous_file, previous.name)
-            self._point(self.current_file, build_id)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-        self._remove_old_builds()
-        report("klaar", 1, 1)
-        return BuildReport(build_id, len(documents), len(searchable), len(todo), len(searchable) - len(todo),
-                           time.perf_counter() - began)
+        return vectors, len(todo)
 
     def _write_files(self, folder: Path, documents: list[Document], passages: list[Passage], vectors: np.ndarray) -> None:
         with (folder / "passages.jsonl").open("w", encoding="utf-8") as fh:
