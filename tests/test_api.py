@@ -427,3 +427,26 @@ def test_healthz_never_shows_the_store_url_or_its_secret(tmp_path):
         assert "s3cret" not in body and "127.0.0.1:9" not in body and "resv:" not in body, body
     assert response.status_code == 503 and response.json()["status"] == "error"
     assert asked.status_code == 503
+
+
+def test_a_failed_index_load_is_tried_again_without_a_restart(private_data_dir, tmp_path):
+    from tests.server import running_server
+
+    pointer = private_data_dir / "CURRENT"
+    aside = private_data_dir / "CURRENT.aside"
+    pointer.rename(aside)
+    (private_data_dir / "PREVIOUS").unlink(missing_ok=True)
+    empty = tmp_path / "geen-corpus"
+    empty.mkdir()  # no index and nothing to build one from: the load fails
+    with running_server(private_data_dir, env={"RESV_CORPUS_DIR": str(empty)}, wait_until_ready=False) as server:
+        with httpx.Client(base_url=server.url, timeout=10) as client:
+            deadline = time.monotonic() + 60
+            while (status := client.get("/healthz").json()["status"]) == "loading" and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert status == "error"
+            aside.rename(pointer)  # `resv ingest` elsewhere has made an index meanwhile
+            deadline = time.monotonic() + 60
+            while (status := client.get("/healthz").json()["status"]) != "ok" and time.monotonic() < deadline:
+                time.sleep(0.5)
+            assert status == "ok"
+            assert client.post("/api/ask", json={"question": QUESTION}).status_code == 200

@@ -59,6 +59,7 @@ def create_app(assistant: Assistant | None = None, served_as: Sequence[str] = ()
     def healthz() -> JSONResponse:
         if assistant.ready:
             return JSONResponse({"status": "ok"})
+        readiness.start()  # after a failed load: try again once the back-off has passed
         if readiness.error:
             # Unauthenticated: says that, never why (the cause can hold a server URL with its credentials).
             return JSONResponse({"status": "error", "detail": NOT_READY_HINT}, status_code=503)

@@ -19,16 +19,30 @@ NOT_READY_HINT = ("De assistent is niet beschikbaar: de index kon niet worden ge
 
 
 class Readiness:
-    """Loads (or first builds) the index in a background thread, so the server answers /healthz at once."""
+    """Loads (or first builds) the index in a background thread, so the server answers /healthz at once.
+
+    A failed load is tried again (a Chroma server that was restarting, a build finished meanwhile by
+    `resv ingest`), first after RETRY_FIRST seconds and then ever less often, up to RETRY_MAX.
+    """
+
+    RETRY_FIRST = 5.0
+    RETRY_MAX = 300.0
 
     def __init__(self, assistant: Assistant) -> None:
         self.assistant = assistant
         self.error: str | None = None
         self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._failed_at = 0.0
+        self._wait = self.RETRY_FIRST
 
     def start(self) -> None:
-        """Begin loading the index, once."""
-        if self._thread is None and not self.assistant.ready:
+        """Begin loading the index, once, or again when the last attempt failed long enough ago."""
+        with self._lock:
+            if self.assistant.ready or (self._thread is not None and self._thread.is_alive()):
+                return
+            if self._thread is not None and (self.error is None or time.monotonic() - self._failed_at < self._wait):
+                return
             self._thread = threading.Thread(target=self._warm_up, name="resv-warm-up", daemon=True)
             self._thread.start()
 
@@ -37,19 +51,26 @@ class Readiness:
         try:
             self.assistant.warm_up(_log_progress)
         except ResvError as exc:
-            self.error = exc.message
-            log.error("De index kon niet worden geladen: %s", exc.message)
+            self._failed(exc.message)
+            log.error("De index kon niet worden geladen: %s (nieuwe poging over %.0f s)", exc.message, self._wait)
             return
         except Exception:  # a bug: keep serving /healthz with a message, log the traceback
-            self.error = "Interne fout bij het laden van de index; zie het serverlog."
+            self._failed("Interne fout bij het laden van de index; zie het serverlog.")
             log.exception("De index kon niet worden geladen")
             return
+        self.error = None
         log.info("Index geladen in %.1f s; de assistent is gereed.", time.perf_counter() - began)
 
+    def _failed(self, message: str) -> None:
+        if self.error is not None:  # failed again: wait longer before the next attempt
+            self._wait = min(self._wait * 2, self.RETRY_MAX)
+        self.error, self._failed_at = message, time.monotonic()
+
     def require(self) -> None:
-        """`IndexNotReadyError` (503) until the index is loaded."""
+        """`IndexNotReadyError` (503) until the index is loaded; after a failure, a later request tries again."""
         if self.assistant.ready:
             return
+        self.start()
         if self.error:
             raise IndexNotReadyError(NOT_READY_HINT)
         raise IndexNotReadyError("De index wordt nog geladen; probeer het over enkele seconden opnieuw.")
