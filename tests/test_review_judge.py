@@ -59,3 +59,31 @@ def test_a_sentence_in_another_language_under_a_dutch_heading_is_not_met(catalog
     ladder = next(f for f in review.findings if f.id == "hr-bs5-escalatieladder")
     assert review.document.judged and ladder.status != "met"
     assert "niet in het Nederlands" in ladder.note or ladder.status == "missing"
+
+
+def test_requirement_vectors_are_embedded_once_when_asked_from_many_threads(catalogue, embedder) -> None:  # noqa: ANN001, F811
+    import threading
+
+    from assistant.review.rank import RequirementVectors
+
+    class Counting:
+        name = embedder.name
+
+        def __init__(self) -> None:
+            self.texts: list[str] = []
+
+        def embed_passages(self, texts):  # noqa: ANN001, ANN202
+            self.texts += texts
+            return embedder.embed_passages(texts)
+
+    counting = Counting()
+    vectors = RequirementVectors(counting)
+    subset = catalogue[:12]
+    results: list = []
+    threads = [threading.Thread(target=lambda: results.append(vectors(subset))) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(counting.texts) == sorted({r.requirement for r in subset})  # each text embedded once
+    assert all((r == results[0]).all() for r in results) and results[0].shape == (12, 384)

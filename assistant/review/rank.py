@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 
 import numpy as np
@@ -16,18 +17,41 @@ MAX_SECTIONS = 48
 SECTION_WORDS = 24
 MODES = ("hybrid", "bm25", "dense")
 
-_VECTOR_CACHE: dict[tuple[str, str], np.ndarray] = {}
+class RequirementVectors:
+    """The requirements' dense vectors, embedded once per text.
+
+    A service's start-up warm-up thread and its reviews ask at the same time: one lock serialises
+    the embedding, so no text is embedded twice and no reader sees a half-written cache.
+    """
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.embedder = embedder
+        self._vectors: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, requirements: Sequence[Requirement]) -> np.ndarray:
+        texts = [r.requirement for r in requirements]
+        with self._lock:
+            todo = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+            if todo:
+                for text, vector in zip(todo, self.embedder.embed_passages(todo), strict=True):
+                    self._vectors[text] = np.asarray(vector, dtype=np.float32)
+            return np.stack([self._vectors[t] for t in texts]) if texts else np.zeros((0, 384), dtype=np.float32)
+
+
+# One cache per embedding model: a wrapper (the service's disk cache) and the model it wraps give
+# the same vectors, so the start-up warm-up serves every later review.
+_BY_MODEL: dict[str, RequirementVectors] = {}
+_REGISTRY_LOCK = threading.Lock()
 
 
 def requirement_vectors(requirements: Sequence[Requirement], embedder: Embedder) -> np.ndarray:
-    """Dense vectors of the requirements, computed once per embedder and text (one batch)."""
-    name = getattr(embedder, "name", type(embedder).__name__)
-    texts = [r.requirement for r in requirements]
-    todo = [t for t in dict.fromkeys(texts) if (name, t) not in _VECTOR_CACHE]
-    if todo:
-        for text, vector in zip(todo, embedder.embed_passages(todo), strict=True):
-            _VECTOR_CACHE[(name, text)] = np.asarray(vector, dtype=np.float32)
-    return np.stack([_VECTOR_CACHE[(name, t)] for t in texts]) if texts else np.zeros((0, 384), dtype=np.float32)
+    """Dense vectors of the requirements, from the cache of `embedder`'s model."""
+    with _REGISTRY_LOCK:
+        cache = _BY_MODEL.get(embedder.name)
+        if cache is None:
+            cache = _BY_MODEL[embedder.name] = RequirementVectors(embedder)
+    return cache(requirements)
 
 
 def warm_up(requirements: Sequence[Requirement], embedder: Embedder) -> None:
