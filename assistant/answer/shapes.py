@@ -20,8 +20,9 @@ from assistant.understand import FACT_PATTERNS
 PHASE_HEADING = re.compile(r"\s*(?:fase|phase)\s*(\d)")
 MAX_SUPPORT = 6  # passages that answer a general question
 MAX_SECTION = 12  # a named section is quoted whole up to this many passages
-MAX_CONTEXT = 4  # passages quoted as context after a fact question's answer
+MAX_CONTEXT = 2  # passages quoted as context after a fact question's answer
 K_GENERAL = 12
+WORDS_SHARE = 0.5  # a passage's share of the question's words against its closeness in meaning
 
 
 def cell_title(ctx: Context, insurer: str, bouwsteen: int) -> str:
@@ -205,6 +206,8 @@ def general(ctx: Context) -> Answer:
     if lead:
         # The answer is stated; its own passages and the next best follow as context.
         stating = {c.passage.id for sentence in lead for c in sentence}
+        # A lead sentence that opens a list (ending in ':') is answered by that list, not merely its context.
+        stating |= {item.id for p in support if p.id in stating for item in ctx.sources.introduced(p)}
         support = [p for p in support if p.id in stating] + [p for p in support if p.id not in stating][:MAX_CONTEXT]
     ordered = sorted(support, key=lambda p: (p.insurer is not None, p.document_id, p.start))
     groups: dict[str, list[Passage]] = {}
@@ -220,20 +223,35 @@ def library_titles(ctx: Context) -> str:
 
 
 def best_matching(ctx: Context, hits: Sequence[Hit], focus: Sequence[str]) -> list[Passage]:
-    """The hits that hold most of the question's focus, in rank order; the top two when none does.
+    """The hits that best answer the question, by its words and its meaning alike; rank order breaks ties.
 
     A high rank without the question's words is a near miss (a bouwsteen boost, a similar
-    sentence); a passage with them, lower down, is the answer more often.
+    sentence); a passage with them, lower down, is the answer more often. But a question in other
+    words than the sources (a paraphrase, English) shares few of them with its answer, so the
+    embedder's similarity weighs as much as the words: a passage close in meaning and in words wins.
     """
     weights = ctx.focus.weights(focus)
     parts = ctx.focus.parts()
-    scored = [(h.passage, coverage(h.passage, focus, weights, parts)) for h in hits]
+    words = [coverage(h.passage, focus, weights, parts) for h in hits]
+    most = max(words, default=0.0)
+    meaning = dense_closeness(hits)
+    scored = [(h.passage, WORDS_SHARE * (w / most if most else 0.0) + (1 - WORDS_SHARE) * m) for h, w, m in zip(hits, words, meaning)]
     best = max((s for _, s in scored), default=0.0)
     if best == 0:
         return [p for p, _ in scored[:2]]
     kept = [(n, p, s) for n, (p, s) in enumerate(scored) if s >= best * 0.5]
     kept.sort(key=lambda item: (-item[2], item[0]))
     return [p for _, p, _ in kept[:MAX_SUPPORT]]
+
+
+def dense_closeness(hits: Sequence[Hit]) -> list[float]:
+    """Each hit's embedder similarity to the question, scaled over the hits to 0 (least) … 1 (most).
+
+    The embedder's cosines sit in a narrow band; only their order among the candidates says much.
+    """
+    scores = [h.dense_score for h in hits]
+    low, high = min(scores, default=0.0), max(scores, default=0.0)
+    return [(s - low) / (high - low) if high > low else 0.0 for s in scores]
 
 
 def section_asked(ctx: Context, hits: Sequence[Hit], focus: Sequence[str]) -> list[Passage]:

@@ -85,11 +85,14 @@ class Sources:
         and the footnotes whose marks it carries. A lead-in alone answers nothing."""
         out = list(passages)
         for passage in passages:
-            follow = self.following(passage) if passage.text.rstrip().endswith(":") else []
-            for extra in follow + self.footnotes(passage):
+            for extra in self.introduced(passage) + self.footnotes(passage):
                 if extra not in out:
                     out.append(extra)
         return out
+
+    def introduced(self, passage: Passage) -> list[Passage]:
+        """The list or sub-sections a passage ending in ':' introduces; nothing for any other."""
+        return self.following(passage) if passage.text.rstrip().endswith(":") else []
 
     def following(self, lead: Passage) -> list[Passage]:
         """The passages a lead-in introduces, in document order."""
