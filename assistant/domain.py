@@ -59,6 +59,7 @@ class Domain:
         self.insurers = [Term(i["name"], i["name"], tuple(i["aliases"])) for i in data["insurer"]]
         self.other_insurers = [Term(i["name"], i["name"], tuple(i["aliases"])) for i in data["other_insurer"]]
         self.bouwstenen = [Term(b["number"], b["title"], tuple(b["aliases"])) for b in data["bouwsteen"]]
+        self.budget_bouwsteen: int | None = next((b["number"] for b in data["bouwsteen"] if b.get("budget")), None)
         self.hoofdtaken = [Term(h["number"], h["title"], tuple(h["aliases"])) for h in data["hoofdtaak"]]
         self.phases = [Term(p["number"], p["title"], tuple(p["aliases"])) for p in data["phase"]]
         self.glossary: dict[str, list[str]] = data["glossary"]

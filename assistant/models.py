@@ -11,7 +11,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-InsurerName = Literal["Zilveren Kruis", "CZ", "VGZ", "Menzis"]
+from assistant.domain import get_domain
+
+# The insurers whose policy the corpus holds, from the domain data (data/domain.toml) alone.
+InsurerName = Literal[tuple(get_domain().insurer_names)]  # type: ignore[valid-type]
 Status = Literal["met", "partial", "missing"]
 DocumentKind = Literal["handreiking", "inkoopbeleid", "faq", "other"]
 

@@ -39,7 +39,7 @@ def _bouwsteen_title(number: int) -> str:
 
 
 def _counts(review: Review) -> list[tuple[int, Counter]]:
-    per: dict[int, Counter] = {b: Counter() for b in range(1, 8)}
+    per: dict[int, Counter] = {int(b.key): Counter() for b in get_domain().bouwstenen}
     for finding in review.findings:
         per[finding.bouwsteen][finding.status] += 1
     return sorted(per.items())

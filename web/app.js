@@ -6,8 +6,6 @@ import * as chat from "./chat.js";
 import * as review from "./review.js";
 import * as viewer from "./viewer.js";
 
-const FALLBACK_INSURERS = ["Zilveren Kruis", "CZ", "VGZ", "Menzis"];
-
 // ---- tabs ---------------------------------------------------------------------------------
 
 const tabs = [...document.querySelectorAll('[role="tab"]')];
@@ -158,12 +156,13 @@ function setupDocuments() {
 }
 
 async function loadLists() {
-  let names = FALLBACK_INSURERS;
+  // The page keeps no list of its own: the API's domain data is the one source of insurer names.
+  let names = [];
   try {
-    const loaded = await api.insurers();
-    if (loaded.length) names = loaded;
-  } catch {
-    /* keep the four insurers of the contract */
+    names = await api.insurers();
+  } catch (err) {
+    // a server still starting: fill the lists once it answers (a token asked for reloads them itself)
+    if (err.status !== 401) setTimeout(loadLists, 3000);
   }
   fillSelect(document.getElementById("insurer"), names, "Alle verzekeraars");
   fillSelect(document.getElementById("review-insurer"), names, "Kies verzekeraar…");

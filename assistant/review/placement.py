@@ -18,7 +18,7 @@ from assistant.plan import Plan
 from assistant.review.terms import TermIndex
 from assistant.text import fold
 
-BOUWSTEEN_IN_HEADING = re.compile(r"\bbouwsteen\s*(?:nr\.?\s*)?([1-7])\b")
+BOUWSTEEN_IN_HEADING = re.compile(r"\bbouwsteen\s*(?:nr\.?\s*)?(\d{1,2})\b")
 MONEY = re.compile(r"€\s?\d|\d\s?(?:euro|eur)\b")
 
 
@@ -37,7 +37,8 @@ def place(plan: Plan, index: TermIndex, requirements: Sequence) -> None:
 
 def _term_weights(requirements: Sequence) -> dict[str, list[float]]:
     """For each evidence term: how strongly it points at each bouwsteen (shares sum to 1)."""
-    counts: dict[str, list[float]] = defaultdict(lambda: [0.0] * 7)
+    count = len(get_domain().bouwstenen)
+    counts: dict[str, list[float]] = defaultdict(lambda: [0.0] * count)
     for requirement in requirements:
         for term in set(requirement.all_terms):
             counts[term][requirement.bouwsteen - 1] += 1
@@ -52,14 +53,14 @@ def _term_weights(requirements: Sequence) -> dict[str, list[float]]:
 
 def _heading_votes(section: tuple[str, ...]) -> list[float]:
     """Bouwstenen named by the section headings, the nearest heading counting most."""
-    votes = [0.0] * 7
     domain = get_domain()
+    votes = [0.0] * len(domain.bouwstenen)
     for depth, title in enumerate(reversed(section)):
         folded = fold(title)
         strength = 1.0 / (1 + depth)
         named = BOUWSTEEN_IN_HEADING.findall(folded)
-        for number in named:
-            votes[int(number) - 1] = max(votes[int(number) - 1], 2.0 * strength)
+        for number in (int(n) for n in named if 1 <= int(n) <= len(votes)):
+            votes[number - 1] = max(votes[number - 1], 2.0 * strength)
         if not named:
             for term, _ in domain.find("bouwsteen", title):
                 votes[int(term.key) - 1] = max(votes[int(term.key) - 1], 1.2 * strength)
@@ -67,27 +68,29 @@ def _heading_votes(section: tuple[str, ...]) -> list[float]:
 
 
 def bouwsteen_affinity(plan: Plan, index: TermIndex, requirements: Sequence) -> list[tuple[float, ...]]:
-    """Per passage, seven weights in [0, 1]: how much it is about each bouwsteen (max = 1)."""
+    """Per passage, one weight per bouwsteen in [0, 1]: how much it is about each (max = 1)."""
     weights = _term_weights(requirements)
-    own: list[list[float]] = [[0.0] * 7 for _ in plan.passages]
+    count = len(get_domain().bouwstenen)
+    own: list[list[float]] = [[0.0] * count for _ in plan.passages]
     for term, row in weights.items():
         for i in index.find(term):
-            for b in range(7):
+            for b in range(count):
                 own[i][b] += row[b]
+    budget = get_domain().budget_bouwsteen
     for i, p in enumerate(plan.passages):
-        if MONEY.search(p.text.lower()):
-            own[i][6] += 1.5
-    by_section: dict[tuple[str, ...], list[float]] = defaultdict(lambda: [0.0] * 7)
+        if budget and MONEY.search(p.text.lower()):
+            own[i][budget - 1] += 1.5
+    by_section: dict[tuple[str, ...], list[float]] = defaultdict(lambda: [0.0] * count)
     for i, p in enumerate(plan.passages):
         key = p.section[:2]
-        for b in range(7):
+        for b in range(count):
             by_section[key][b] += own[i][b]
     out = []
     for i, p in enumerate(plan.passages):
         section = _normalised(by_section[p.section[:2]])
         mine = _normalised(own[i])
         heading = _heading_votes(p.section)
-        scores = [0.45 * mine[b] + 0.35 * section[b] + heading[b] for b in range(7)]
+        scores = [0.45 * mine[b] + 0.35 * section[b] + heading[b] for b in range(count)]
         out.append(tuple(round(v, 3) for v in _normalised(scores)))
     return out
 
@@ -99,7 +102,7 @@ def _normalised(row: Sequence[float]) -> list[float]:
 
 def _confident(affinity: Sequence[float]) -> int | None:
     """The bouwsteen a passage is mainly about, or None when no bouwsteen stands out."""
-    ranked = sorted(range(7), key=lambda b: -affinity[b])
+    ranked = sorted(range(len(affinity)), key=lambda b: -affinity[b])
     best, second = ranked[0], ranked[1]
     if affinity[best] <= 0 or affinity[second] > 0.8 * affinity[best]:
         return None
