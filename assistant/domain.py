@@ -166,6 +166,7 @@ class ReviewRules:
     document: DocumentRules
     language: LanguageRules
     reading: dict[str, re.Pattern[str]]  # general Dutch markers: negation, postponement, intention, …
+    status_labels: dict[str, str]  # what 'met', 'partial' and 'missing' are called where people read them
 
 
 @lru_cache(maxsize=1)
@@ -185,6 +186,7 @@ def get_review_rules() -> ReviewRules:
         language=LanguageRules(min_share=float(lang["min_share"]),
                                words={code: frozenset(lang[code]) for code in ("nl", "en")}),
         reading=_patterns(data["reading"]),
+        status_labels=dict(data["status"]),
     )
 
 

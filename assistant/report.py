@@ -13,11 +13,10 @@ from collections import Counter
 from datetime import date
 from typing import Literal
 
-from assistant.domain import get_domain
+from assistant.domain import get_domain, get_review_rules
 from assistant.models import Finding, Review
 
 Format = Literal["md", "html"]
-STATUS_LABEL = {"met": "voldaan", "partial": "deels", "missing": "ontbreekt"}
 STATUS_ICON = {"met": "✔", "partial": "◐", "missing": "✘"}
 DOCUMENT_TITLE = {
     "handreiking-contractering-resv": "Handreiking contractering RESV",
@@ -32,6 +31,12 @@ def render(review: Review, fmt: Format = "md", today: date | None = None) -> str
     if fmt == "html":
         return _html(review, today or date.today())
     raise ValueError(f"Onbekend rapportformaat {fmt!r}: kies md of html.")
+
+
+def _label(status: str, capital: bool = False) -> str:
+    """What a status is called where people read it (data/review.toml [status]: the web page uses the same)."""
+    label = get_review_rules().status_labels[status]
+    return label[:1].upper() + label[1:] if capital else label
 
 
 def _bouwsteen_title(number: int) -> str:
@@ -49,11 +54,8 @@ def _sections(review: Review) -> list[tuple[str, str, list[Finding]]]:
     missing = [f for f in review.findings if f.status == "missing"]
     partial = [f for f in review.findings if f.status == "partial"]
     met = [f for f in review.findings if f.status == "met"]
-    return [
-        ("missing", "Ontbreekt", missing),
-        ("partial", "Deels voldaan", partial),
-        ("met", "Voldaan", met),
-    ]
+    return [(status, _label(status, capital=True), findings) for status, findings in
+            (("missing", missing), ("partial", partial), ("met", met))]
 
 
 def _source_name(finding: Finding) -> str:
@@ -97,7 +99,7 @@ def _markdown(review: Review, today: date) -> str:
         "",
         "## Overzicht per bouwsteen",
         "",
-        "| Bouwsteen | Voldaan | Deels | Ontbreekt |",
+        f"| Bouwsteen | {_label('met', True)} | {_label('partial', True)} | {_label('missing', True)} |",
         "|---|---:|---:|---:|",
     ]
     for number, counts in _counts(review):
@@ -116,7 +118,7 @@ def _md_finding(finding: Finding) -> list[str]:
     out = [
         f"### {STATUS_ICON[finding.status]} {_md_inline(finding.requirement)}",
         "",
-        f"- **Status:** {STATUS_LABEL[finding.status]} · bouwsteen {finding.bouwsteen} · {_where(finding)} · `{finding.id}`",
+        f"- **Status:** {_label(finding.status)} · bouwsteen {finding.bouwsteen} · {_where(finding)}",
     ]
     if finding.note:
         out.append(f"- **Toelichting:** {_md_inline(finding.note)}")
@@ -204,7 +206,8 @@ def _html(review: Review, today: date) -> str:
         "</header>",
         "<section>",
         "<h2>Overzicht per bouwsteen</h2>",
-        '<table><thead><tr><th>Bouwsteen</th><th class="n">Voldaan</th><th class="n">Deels</th><th class="n">Ontbreekt</th></tr></thead>',
+        '<table><thead><tr><th>Bouwsteen</th>' + "".join(f'<th class="n">{_e(_label(status, True))}</th>' for status in ("met", "partial", "missing"))
+        + "</tr></thead>",
         f"<tbody>{rows}</tbody>",
         f'<tfoot><tr><td>Totaal</td><td class="n">{s.met}</td><td class="n">{s.partial}</td><td class="n">{s.missing}</td></tr></tfoot>',
         "</table>",
@@ -230,8 +233,8 @@ def _html_finding(finding: Finding) -> str:
     note = f"<p>{_e(finding.note)}</p>" if finding.note else ""
     return (
         f'<article class="finding {finding.status}">'
-        f"<h3><span class=\"badge {finding.status}\">{_e(STATUS_LABEL[finding.status])}</span> {_e(finding.requirement)}</h3>"
-        f'<div class="meta-line">Bouwsteen {finding.bouwsteen} · {_e(_where(finding))} · <code>{_e(finding.id)}</code></div>'
+        f"<h3><span class=\"badge {finding.status}\">{_e(_label(finding.status))}</span> {_e(finding.requirement)}</h3>"
+        f'<div class="meta-line">Bouwsteen {finding.bouwsteen} · {_e(_where(finding))}</div>'
         f"{note}"
         f'<div class="label">Uit het plan</div>{evidence}'
         f'<div class="label">Bron van de eis: {_e(_source_name(finding))}, {_e(finding.source.section)}</div>'

@@ -166,6 +166,12 @@ def test_review_filter_and_report_download(page: Page):
     statuses = [f["status"] for f in review["findings"]]
     assert "met" in statuses and "missing" in statuses, statuses
     expect(page.locator("#review-title")).to_contain_text(PLAN_NAME)
+    # the page names statuses and bouwstenen as the API's domain data does, and so does the report
+    domain = page.request.get("/api/domain").json()
+    met_badge = page.locator("tr.finding[data-status=met] .badge").first
+    expect(met_badge).to_contain_text(domain["statuses"]["met"])
+    first = domain["bouwstenen"][0]
+    expect(page.locator("#review-result")).to_contain_text(f"Bouwsteen {first['number']} – {first['title']}")
     shoot(page, "review-table")
 
     page.check("#only-gaps")
@@ -181,6 +187,7 @@ def test_review_filter_and_report_download(page: Page):
         assert download.suggested_filename.startswith("beoordeling-") and download.suggested_filename.endswith(f"-{review['insurer']}.{suffix}")
         text = Path(download.path()).read_text(encoding="utf-8")
         assert PLAN_NAME in text and review["findings"][0]["requirement"][:30] in text
+        assert domain["statuses"]["partial"] in text and review["findings"][0]["id"] not in text  # no internal ids for people
     shoot(page, "review-downloaded")
 
 

@@ -113,7 +113,7 @@ export async function health() {
   }
 }
 
-export const insurers = () => getJSON("/api/insurers").then((b) => b.insurers || []);
+export const domain = () => getJSON("/api/domain");
 export const documents = () => getJSON("/api/documents").then((b) => b.documents || []);
 
 /** POST /api/documents: the file with its kind and title (insurer, version, origin optional) → its manifest entry. */

@@ -156,10 +156,12 @@ function setupDocuments() {
 }
 
 async function loadLists() {
-  // The page keeps no list of its own: the API's domain data is the one source of insurer names.
+  // The page keeps no list of its own: the API's domain data is the one source of names and numbers.
   let names = [];
   try {
-    names = await api.insurers();
+    const domain = await api.domain();
+    names = domain.insurers;
+    review.setDomain(domain);
   } catch (err) {
     // a server still starting: fill the lists once it answers (a token asked for reloads them itself)
     if (err.status !== 401) setTimeout(loadLists, 3000);

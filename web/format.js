@@ -106,8 +106,5 @@ export function sourceLabel(item, titles = new Map()) {
   return [title, item.section, pageLabel(item.page)].filter(Boolean).join(" · ");
 }
 
-export const STATUS = {
-  missing: { label: "ontbreekt", order: 0 },
-  partial: { label: "gedeeltelijk", order: 1 },
-  met: { label: "voldaan", order: 2 },
-};
+/** Gaps first. What each status is called comes from the API (GET /api/domain), never from here. */
+export const STATUS_ORDER = { missing: 0, partial: 1, met: 2 };

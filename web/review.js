@@ -2,19 +2,21 @@
 // download the report.
 
 import * as api from "./api.js";
-import { el, pageLabel, STATUS } from "./format.js";
+import { el, pageLabel, STATUS_ORDER } from "./format.js";
 import { clearErrors, showError } from "./errors.js";
 
 const ACCEPTED = ["pdf", "docx", "md", "markdown", "txt"];
-const BOUWSTENEN = {
-  1: "Minimumeisen",
-  2: "RESV-plan op basis van regioplan",
-  3: "Impact RESV",
-  4: "Activiteiten 2027",
-  5: "Executiekracht",
-  6: "Ontwikkelstappen 2028–2029",
-  7: "Begroting 2027",
-};
+// Names from the API's domain data (setDomain): the page keeps no copy of its own.
+let bouwstenen = {};
+let labels = {};
+
+/** Bouwsteen titles and status labels as GET /api/domain gives them. */
+export function setDomain(domain) {
+  bouwstenen = Object.fromEntries((domain.bouwstenen || []).map((b) => [b.number, b.title]));
+  labels = domain.statuses || {};
+}
+
+const label = (status) => labels[status] || status;
 const ICONS = { missing: "✕", partial: "◐", met: "✓" };
 
 const form = document.getElementById("review-form");
@@ -182,16 +184,15 @@ function counts(findings) {
 }
 
 function tallyText(tally) {
-  return ["missing", "partial", "met"].map((s) => `${tally[s]} ${STATUS[s].label}`).join(" · ");
+  return ["missing", "partial", "met"].map((s) => `${tally[s]} ${label(s)}`).join(" · ");
 }
 
 function badge(status) {
-  const info = STATUS[status] || { label: status };
   return el(
     "span",
     { class: `badge status-${status}` },
     el("span", { "aria-hidden": "true", text: ICONS[status] || "•" }),
-    ` ${info.label}`
+    ` ${label(status)}`
   );
 }
 
@@ -251,9 +252,9 @@ function findingRows(finding, index) {
 function groupBody(bouwsteen, findings, startIndex) {
   const sorted = findings
     .map((f, i) => ({ f, i }))
-    .sort((a, b) => (STATUS[a.f.status]?.order ?? 9) - (STATUS[b.f.status]?.order ?? 9) || a.i - b.i)
+    .sort((a, b) => (STATUS_ORDER[a.f.status] ?? 9) - (STATUS_ORDER[b.f.status] ?? 9) || a.i - b.i)
     .map(({ f }) => f);
-  const name = BOUWSTENEN[bouwsteen] ? `Bouwsteen ${bouwsteen} – ${BOUWSTENEN[bouwsteen]}` : `Bouwsteen ${bouwsteen}`;
+  const name = bouwstenen[bouwsteen] ? `Bouwsteen ${bouwsteen} – ${bouwstenen[bouwsteen]}` : `Bouwsteen ${bouwsteen}`;
   return el(
     "tbody",
     { class: "bouwsteen-group", dataset: { bouwsteen: String(bouwsteen) } },
@@ -285,7 +286,7 @@ function renderSummary(data) {
   const total = tally.met + tally.partial + tally.missing;
   summary.replaceChildren(
     ...["missing", "partial", "met"].map((s) =>
-      el("li", { class: `summary-item status-${s}`, dataset: { status: s } }, el("strong", { text: String(tally[s]) }), ` ${STATUS[s].label}`)
+      el("li", { class: `summary-item status-${s}`, dataset: { status: s } }, el("strong", { text: String(tally[s]) }), ` ${label(s)}`)
     ),
     el("li", { class: "summary-item total" }, el("strong", { text: String(total) }), " eisen")
   );

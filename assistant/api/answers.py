@@ -12,8 +12,8 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from assistant.api.deps import json_content, ready_assistant
-from assistant.api.schemas import ERROR_RESPONSES, AskRequest, ErrorBody, InsurerList
-from assistant.domain import get_domain
+from assistant.api.schemas import ERROR_RESPONSES, AskRequest, Bouwsteen, DomainInfo, ErrorBody, InsurerList
+from assistant.domain import get_domain, get_review_rules
 from assistant.errors import ResvError
 from assistant.models import Answer
 from assistant.service import Assistant, PassageView
@@ -92,6 +92,14 @@ def text_chunks(text: str, width: int = DELTA_CHARS) -> Iterator[str]:
 @router.get("/insurers", response_model=InsurerList, summary="De verzekeraars in het corpus")
 def insurers() -> InsurerList:
     return InsurerList(insurers=get_domain().insurer_names)
+
+
+@router.get("/domain", response_model=DomainInfo, summary="Verzekeraars, bouwstenen en de namen van de oordelen")
+def domain() -> DomainInfo:
+    data = get_domain()
+    return DomainInfo(insurers=data.insurer_names,
+                      bouwstenen=[Bouwsteen(number=int(b.key), title=b.title) for b in data.bouwstenen],
+                      statuses=get_review_rules().status_labels)
 
 
 @router.get("/passages/{passage_id}", response_model=PassageView, summary="Een passage in haar context",

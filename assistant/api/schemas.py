@@ -22,6 +22,19 @@ class InsurerList(BaseModel):
     insurers: list[str]
 
 
+class Bouwsteen(BaseModel):
+    number: int
+    title: str
+
+
+class DomainInfo(BaseModel):
+    """The domain's names and numbers, for clients that show them (the web page keeps no copy of its own)."""
+
+    insurers: list[str]
+    bouwstenen: list[Bouwsteen]
+    statuses: dict[str, str]  # what a review's 'met', 'partial' and 'missing' are called for people
+
+
 class DocumentList(BaseModel):
     documents: list[DocumentSummary]
 
