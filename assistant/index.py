@@ -27,7 +27,6 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 import numpy as np
 
@@ -36,7 +35,7 @@ from assistant.embed import Embedder
 from assistant.errors import IndexNotReadyError, ResvError
 from assistant.ingest.corpus import load_corpus
 from assistant.models import Document, Passage
-from assistant.retrieve import dense_text
+from assistant.retrieve import VectorStore, dense_text
 
 FORMAT_VERSION = 1
 Progress = Callable[[str, int, int], None]
@@ -44,18 +43,6 @@ Progress = Callable[[str, int, int], None]
 CONNECT_ATTEMPTS = 4
 CONNECT_BACKOFF_SECONDS = 0.25  # doubled after every failed attempt
 log = logging.getLogger("assistant.index")
-
-
-class VectorStore(Protocol):
-    """Where passage vectors live and are searched by cosine similarity."""
-
-    def write(self, name: str, ids: Sequence[str], vectors: np.ndarray, metadatas: Sequence[dict]) -> None: ...
-
-    def open(self, name: str) -> None: ...
-
-    def query(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]: ...
-
-    def drop_except(self, keep: Sequence[str]) -> None: ...
 
 
 class ChromaVectorStore:

@@ -10,7 +10,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, Protocol
 
 import numpy as np
 
@@ -19,10 +19,21 @@ from assistant.text import terms
 
 if TYPE_CHECKING:
     from assistant.embed import Embedder
-    from assistant.index import VectorStore
 
 Mode = Literal["hybrid", "bm25", "dense"]
 RRF_K = 60
+
+
+class VectorStore(Protocol):
+    """Where passage vectors live and are searched by cosine similarity (Chroma: `index.ChromaVectorStore`)."""
+
+    def write(self, name: str, ids: Sequence[str], vectors: np.ndarray, metadatas: Sequence[dict]) -> None: ...
+
+    def open(self, name: str) -> None: ...
+
+    def query(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]: ...
+
+    def drop_except(self, keep: Sequence[str]) -> None: ...
 
 
 @dataclass(frozen=True)

@@ -19,10 +19,10 @@ from assistant.answer import Composer, body_span, to_citation
 from assistant.domain import get_domain
 from assistant.embed import DiskCachedEmbedder, Embedder
 from assistant.errors import BadInputError, InvalidQuestionError, ResvError, UnknownInsurerError
-from assistant.index import BuildReport, IndexData, IndexManager, Progress, VectorStore
+from assistant.index import BuildReport, IndexData, IndexManager, Progress
 from assistant.lexicon import Lexicon
 from assistant.models import Answer, ChatTurn, Citation, Document, DocumentInfo, DocumentKind, Review
-from assistant.retrieve import HybridRetriever
+from assistant.retrieve import HybridRetriever, VectorStore
 from assistant.settings import Settings, get_settings
 from assistant.text import terms, unreadable_character, words
 from assistant.understand import DUTCH_MARKERS, ENGLISH_MARKERS, understand
