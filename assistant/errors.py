@@ -14,6 +14,7 @@
     │   ├── NoTextLayerError
     │   ├── CorruptFileError
     │   └── EmptyDocumentError
+    ├── WorkStoppedError (503)  a review over its time budget, or whose client has gone
     ├── CorpusError (500)
     └── IndexNotReadyError (503)
 
@@ -90,6 +91,12 @@ class CorruptFileError(DocumentError):
 
 class EmptyDocumentError(DocumentError):
     pass
+
+
+class WorkStoppedError(ResvError):
+    """Work stopped before it finished: its time budget ran out, or nobody waits for the result any more."""
+
+    status_code = 503
 
 
 class CorpusError(ResvError):

@@ -16,6 +16,7 @@ from typing import get_args
 from pydantic import BaseModel
 
 from assistant.answer import Composer, body_span, to_citation
+from assistant.budget import Budget
 from assistant.domain import get_domain
 from assistant.embed import DiskCachedEmbedder, Embedder
 from assistant.errors import BadInputError, InvalidQuestionError, ResvError, UnknownInsurerError
@@ -361,16 +362,18 @@ class Assistant:
         plan, canonical = self._plan(data, filename, insurer)
         return assess(plan, canonical, self.requirements, self.embedder, mode=mode)
 
-    def review(self, data: bytes, filename: str, insurer: str, mode: str = "hybrid") -> Review:
+    def review(self, data: bytes, filename: str, insurer: str, mode: str = "hybrid", stop: threading.Event | None = None) -> Review:
         """First-pass review of a draft plan against the handreiking and `insurer`'s policy.
 
         `mode` is how plan passages are ranked: "hybrid" (the product), or "bm25" / "dense" alone
-        (the evaluation's baselines).
+        (the evaluation's baselines). The review stops with `WorkStoppedError` past the settings'
+        time budget or once `stop` is set (the API sets it when the client disconnects).
         """
         from assistant.review import review_plan
 
+        budget = Budget(self.settings.review_seconds, stop)
         plan, canonical = self._plan(data, filename, insurer)
-        return review_plan(plan, canonical, self.requirements, self.embedder, mode=mode)
+        return review_plan(plan, canonical, self.requirements, self.embedder, mode=mode, budget=budget)
 
 
 __all__ = ["Assistant", "DocumentSummary", "PassageView", "ResvError"]

@@ -62,6 +62,7 @@ class Settings(BaseSettings):
     max_pdf_content_mb: float = Field(DocumentLimits.max_pdf_content_bytes / MB, gt=0,
                                       description="Unpacked drawing instructions of all pages of a PDF.")
     max_history_turns: int = Field(20, ge=0)
+    review_seconds: float = Field(120.0, gt=0, description="Time budget of one review; past it the review stops with a clear message.")
     api_token: str | None = Field(None, description="When set, every /api route requires `Authorization: Bearer <token>`.")
     allowed_hosts: Annotated[list[str], NoDecode] = Field(
         ["127.0.0.1", "localhost", "::1"],

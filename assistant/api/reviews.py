@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import re
+import threading
 import time
 from typing import Literal
 
@@ -17,6 +20,8 @@ from assistant.models import Review
 from assistant.service import Assistant
 
 router = APIRouter(prefix="/api", responses=ERROR_RESPONSES)
+log = logging.getLogger("assistant.api")
+DISCONNECT_POLL_SECONDS = 0.5
 
 _REVIEW_FORM = {
     "requestBody": {
@@ -46,7 +51,12 @@ async def review(request: Request, assistant: Assistant = Depends(ready_assistan
     """The plan is read into memory only, checked by its content, reviewed and forgotten."""
     upload = await read_upload(request, assistant.settings.max_upload_bytes)
     began = time.perf_counter()
-    result = await run_in_threadpool(assistant.review, upload.data, upload.filename, upload.insurer)
+    stop = threading.Event()
+    watcher = asyncio.create_task(_stop_when_gone(request, stop))
+    try:
+        result = await run_in_threadpool(assistant.review, upload.data, upload.filename, upload.insurer, "hybrid", stop)
+    finally:
+        watcher.cancel()
     if result.seconds is None:
         result.seconds = round(time.perf_counter() - began, 2)
     return result
@@ -62,6 +72,16 @@ def report(review: Review, fmt: Literal["md", "html"] = Query("md", alias="forma
     media = "text/markdown" if fmt == "md" else "text/html"
     return Response(render(review, fmt), media_type=f"{media}; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{report_filename(review, fmt)}"'})
+
+
+async def _stop_when_gone(request: Request, stop: threading.Event) -> None:
+    """Set `stop` when the client disconnects, so its review does not run on for nobody."""
+    while not stop.is_set():
+        if await request.is_disconnected():
+            stop.set()
+            log.info("De client is weg; de beoordeling stopt.")
+            return
+        await asyncio.sleep(DISCONNECT_POLL_SECONDS)
 
 
 def report_filename(review: Review, fmt: str) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.budget import Budget
 from assistant.catalogue import Requirement
 from assistant.embed import Embedder
 from assistant.models import (
@@ -186,12 +187,14 @@ def _features(plan: Plan, requirement: Requirement, judgement: Judgement, vector
 
 
 def assess(plan: Plan, insurer: str, requirements: Sequence[Requirement], embedder: Embedder | None, *,
-           mode: str = "hybrid") -> tuple[DocumentCheck, list[Assessment]]:
+           mode: str = "hybrid", budget: Budget | None = None) -> tuple[DocumentCheck, list[Assessment]]:
     """The document check, and for every applicable requirement (aggregates aside) the rules' judgement and the judge's features.
 
     `mode` ranks the plan's passages by "hybrid" retrieval (the product), "bm25" or "dense" alone
-    (the evaluation's baselines).
+    (the evaluation's baselines). `budget` is checked between requirements: a review over its time,
+    or whose client has gone, stops with `WorkStoppedError`.
     """
+    budget = budget or Budget()
     document = check_document(plan.text)
     applicable = [r for r in requirements if (r.insurer is None or r.insurer == insurer) and not r.aggregate]
     index = term_index(plan)
@@ -200,7 +203,11 @@ def assess(plan: Plan, insurer: str, requirements: Sequence[Requirement], embedd
     vectors = requirement_vectors(applicable, embedder) if embedder is not None else None
     ranking_vectors = vectors if ranker.vectors is not None else None
     checker = Checker(plan, index, ranker)
-    judgements = [checker.check(r, ranking_vectors[n] if ranking_vectors is not None else None) for n, r in enumerate(applicable)]
+    judgements = []
+    for n, requirement in enumerate(applicable):
+        budget.check()
+        judgements.append(checker.check(requirement, ranking_vectors[n] if ranking_vectors is not None else None))
+    budget.check()
     # where nothing can come out met the judge has nothing to weigh: spare a long document the embedding
     sentence_vectors = _sentence_vectors(plan, judgements, embedder) if document.judged else {}
     matrix = np.stack(list(sentence_vectors.values())) if sentence_vectors else None
@@ -231,7 +238,7 @@ def _verdict_finding(plan: Plan, item: Assessment, verdict: Verdict, document: D
 
 
 def review_plan(plan: Plan, insurer: str, requirements: Sequence[Requirement], embedder: Embedder | None, *,
-                mode: str = "hybrid", model: JudgeModel | None | str = "fitted") -> Review:
+                mode: str = "hybrid", model: JudgeModel | None | str = "fitted", budget: Budget | None = None) -> Review:
     """The review object of the contract: the document check and one finding per applicable requirement, gaps first.
 
     `model` is the judge's fitted model ("fitted": the committed one; None: the rules' verdicts
@@ -239,7 +246,7 @@ def review_plan(plan: Plan, insurer: str, requirements: Sequence[Requirement], e
     """
     started = time.perf_counter()
     judge = fitted_model() if model == "fitted" else model
-    document, items = assess(plan, insurer, requirements, embedder, mode=mode)
+    document, items = assess(plan, insurer, requirements, embedder, mode=mode, budget=budget)
     findings = [_verdict_finding(plan, item, decide(item.features, judge, may_meet=document.judged), document) for item in items]
     applicable = [r for r in requirements if r.insurer is None or r.insurer == insurer]
     for requirement in applicable:
