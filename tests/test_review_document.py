@@ -12,7 +12,6 @@ from assistant.review import review_plan
 from assistant.review.document import check_document, language_of
 from tests.invariants import review_notes_are_faithful, review_of_non_plan_meets_nothing
 from tests.plans import GOOD_PLAN, make_plan_pdf
-from tests.review_fixtures import catalogue, embedder  # noqa: F401 - fixtures
 
 REAL = Path(__file__).resolve().parents[1].parent / "shared" / "real"
 PLANS = Path(__file__).resolve().parents[1] / "evals" / "plans" / "files"
@@ -33,7 +32,7 @@ def test_real_government_documents_are_no_resv_plans(name: str) -> None:
     assert "geen RESV-plan" in check.statement()
 
 
-def test_a_letter_that_speaks_of_resvs_meets_nothing(catalogue, embedder) -> None:  # noqa: ANN001, F811
+def test_a_letter_that_speaks_of_resvs_meets_nothing(catalogue, embedder) -> None:  # noqa: ANN001
     # the letter to parliament names RESV's, but as the minister's subject, never as its own plan
     path = _real("kamerbrief-voortgang-iza-azwa-2026.pdf")
     review = review_plan(read_plan(path.read_bytes(), path.name), "VGZ", catalogue, embedder)
@@ -52,7 +51,7 @@ def test_a_plan_titled_as_one_is_an_resv_plan() -> None:
     assert check.is_resv_plan and check.judged
 
 
-def test_an_english_plan_is_recognised_and_judged_met_nowhere(catalogue, embedder) -> None:  # noqa: ANN001, F811
+def test_an_english_plan_is_recognised_and_judged_met_nowhere(catalogue, embedder) -> None:  # noqa: ANN001
     data = (PLANS / "menzis-twentevelden.docx").read_bytes()
     review = review_plan(read_plan(data, "plan.docx"), "Menzis", catalogue, embedder)
     assert review.document is not None and review.document.is_resv_plan and review.document.language == "en"

@@ -9,7 +9,6 @@ from assistant.review import review_plan
 from assistant.review.findings import assess
 from assistant.review.judge import FEATURES, Features, decide, fitted_model
 from tests.plans import GAPS_PLAN, GOOD_PLAN, as_text, make_plan_docx, make_plan_pdf
-from tests.review_fixtures import catalogue, embedder  # noqa: F401 - fixtures
 
 MET = Features(
     requirement="hr-bs5-escalatieladder", rule="met", against=False, similarity=0.86, background=0.80, best_similarity=0.87,
@@ -39,7 +38,7 @@ def test_the_judge_only_lowers() -> None:
     assert decide(MET, model.with_threshold(1.0), may_meet=True).status == "partial"
 
 
-def test_the_plan_profile_is_read_from_the_whole_plan(catalogue, embedder) -> None:  # noqa: ANN001, F811
+def test_the_plan_profile_is_read_from_the_whole_plan(catalogue, embedder) -> None:  # noqa: ANN001
     _, good = assess(read_plan(make_plan_pdf(GOOD_PLAN), "goed.pdf"), "Zilveren Kruis", catalogue, embedder)
     _, gaps = assess(read_plan(make_plan_docx(GAPS_PLAN), "gaten.docx"), "Zilveren Kruis", catalogue, embedder)
     assert len({item.features.plan_hedged_share for item in good}) == 1  # one figure per plan
@@ -47,7 +46,7 @@ def test_the_plan_profile_is_read_from_the_whole_plan(catalogue, embedder) -> No
     assert gaps[0].features.plan_met_share < good[0].features.plan_met_share
 
 
-def test_a_sentence_in_another_language_under_a_dutch_heading_is_not_met(catalogue, embedder) -> None:  # noqa: ANN001, F811
+def test_a_sentence_in_another_language_under_a_dutch_heading_is_not_met(catalogue, embedder) -> None:  # noqa: ANN001
     english = "An escalation ladder does not exist yet; we will work it out in 2027."
     plan: list = []
     for block in GOOD_PLAN:
@@ -61,7 +60,7 @@ def test_a_sentence_in_another_language_under_a_dutch_heading_is_not_met(catalog
     assert "niet in het Nederlands" in ladder.note or ladder.status == "missing"
 
 
-def test_requirement_vectors_are_embedded_once_when_asked_from_many_threads(catalogue, embedder) -> None:  # noqa: ANN001, F811
+def test_requirement_vectors_are_embedded_once_when_asked_from_many_threads(catalogue, embedder) -> None:  # noqa: ANN001
     import threading
 
     from assistant.review.rank import RequirementVectors

@@ -5,10 +5,9 @@ from __future__ import annotations
 from assistant.plan import read_plan
 from assistant.review.placement import place, term_index
 from tests.plans import GOOD_PLAN, make_plan_docx
-from tests.review_fixtures import catalogue  # noqa: F401 - fixture
 
 
-def test_bouwsteen_by_content_not_only_headings(catalogue) -> None:  # noqa: ANN001, F811
+def test_bouwsteen_by_content_not_only_headings(catalogue) -> None:  # noqa: ANN001
     plan = read_plan(make_plan_docx(GOOD_PLAN), "plan.docx")
     place(plan, term_index(plan), catalogue)
     escalation = next(p for p in plan.passages if p.text.startswith("Escalatieladder"))

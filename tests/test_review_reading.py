@@ -9,7 +9,6 @@ from assistant.review import review_plan
 from assistant.review.language import restates_demand, states_nothing
 from assistant.text import fold
 from tests.plans import GOOD_PLAN, as_text
-from tests.review_fixtures import catalogue, embedder  # noqa: F401 - fixtures
 
 
 @pytest.mark.parametrize(
@@ -29,7 +28,7 @@ def test_a_demand_of_a_source_is_told_from_the_plans_own_arrangement(sentence: s
     assert restates_demand(" ".join(fold(sentence).split())) is restated
 
 
-def test_a_plan_that_only_repeats_the_insurers_demand_has_not_met_it(catalogue, embedder) -> None:  # noqa: ANN001, F811
+def test_a_plan_that_only_repeats_the_insurers_demand_has_not_met_it(catalogue, embedder) -> None:  # noqa: ANN001
     repeated = "Zilveren Kruis vraagt dat het RESV elk kwartaal een financieel overzicht met de realisatie per begrotingspost aanlevert."
     plan = [("p", repeated) if b[0] == "p" and str(b[1]).startswith("Zilveren Kruis ontvangt elk kwartaal") else b for b in GOOD_PLAN]
     assert ("p", repeated) in plan
@@ -45,7 +44,7 @@ def test_a_question_states_nothing() -> None:
     assert not states_nothing("de escalatieladder kent drie treden: werkgroep, bestuur en bestuurlijk overleg.")
 
 
-def test_an_open_question_in_the_plan_is_no_evidence(catalogue, embedder) -> None:  # noqa: ANN001, F811
+def test_an_open_question_in_the_plan_is_no_evidence(catalogue, embedder) -> None:  # noqa: ANN001
     plan = [b for b in GOOD_PLAN if not (b[0] == "p" and str(b[1]).startswith("Escalatieladder."))]
     plan += [("h1", "Open vragen"), ("p", "Hoe richten we de escalatieladder tussen de partijen en Zilveren Kruis in, en wie zit de laatste trede voor?")]
     findings = {f.id: f for f in review_plan(read_plan(as_text(plan).encode(), "plan.md"), "Zilveren Kruis", catalogue, embedder).findings}
