@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -74,11 +75,13 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.mark.server
-def test_chroma_server_backend(tmp_path: Path, corpus_dir: Path):
+@pytest.fixture(scope="module")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Chroma server on loopback, for the store tests that run against both stores."""
     port = _free_port()
     chroma = Path(sys.executable).with_name("chroma")
-    process = subprocess.Popen([str(chroma), "run", "--path", str(tmp_path / "chroma"), "--host", "127.0.0.1", "--port", str(port)],
+    folder = tmp_path_factory.mktemp("chroma-server")
+    process = subprocess.Popen([str(chroma), "run", "--path", str(folder), "--host", "127.0.0.1", "--port", str(port)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.time() + 60
@@ -88,17 +91,49 @@ def test_chroma_server_backend(tmp_path: Path, corpus_dir: Path):
                 break
             except OSError:
                 time.sleep(0.3)
-        settings = Settings(data_dir=tmp_path / "data", corpus_dir=corpus_dir, chroma_url=f"http://127.0.0.1:{port}")
-        service = Assistant(settings)
-        service.ingest()
-        assert not (tmp_path / "data" / "builds" / (tmp_path / "data" / "CURRENT").read_text() / "chroma").exists()
-        answer = service.ask("Welke verzekeraars eisen een escalatieladder?")
-        assert {c.insurer for c in answer.citations} >= {"VGZ", "Menzis"}
-        fresh = Assistant(settings)  # a second process-like client reads the same server collection
-        assert fresh.ask("Wat eist CZ voor bouwsteen 4?").citations
+        yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+@pytest.fixture(params=["embedded", pytest.param("server", marks=pytest.mark.server)])
+def store_settings(request: pytest.FixtureRequest, private_data_dir: Path, corpus_dir: Path) -> Settings:
+    """Settings over a copy of the built index, with the embedded store or a real Chroma server."""
+    url = request.getfixturevalue("chroma_server") if request.param == "server" else None
+    return Settings(data_dir=private_data_dir, corpus_dir=corpus_dir, chroma_url=url)
+
+
+def _collections(settings: Settings) -> set[str]:
+    """The index's collections in the store the settings name (an embedded store lives in each build folder)."""
+    if settings.chroma_url:
+        import chromadb
+
+        host, port = settings.chroma_url.rsplit("/", 1)[-1].split(":")
+        names = chromadb.HttpClient(host=host, port=int(port)).list_collections()
+        return {n if isinstance(n, str) else n.name for n in names if (n if isinstance(n, str) else n.name).startswith("resv_")}
+    return {f"resv_{build.name}" for build in (settings.data_dir / "builds").iterdir() if (build / "chroma").is_dir()}
+
+
+def test_either_store_serves_answers_and_keeps_one_fallback(store_settings: Settings):
+    service = Assistant(store_settings)
+    for _ in range(3):  # every build beyond the current one and its fallback is dropped, collection and all
+        report = service.ingest()
+        assert report.embedded == 0 and report.reused == report.passages  # the vectors of the copied index
+    current, previous = _current(store_settings.data_dir), (store_settings.data_dir / "PREVIOUS").read_text()
+    assert _collections(store_settings) == {f"resv_{current}", f"resv_{previous}"}
+    answer = service.ask("Welke verzekeraars eisen een escalatieladder?")
+    assert {c.insurer for c in answer.citations} >= {"VGZ", "Menzis"}
+    assert Assistant(store_settings).ask("Wat eist CZ voor bouwsteen 4?").citations  # another client, the same store
+
+
+def test_either_store_falls_back_to_the_previous_build(store_settings: Settings):
+    Assistant(store_settings).ingest()
+    Assistant(store_settings).ingest()
+    current = _current(store_settings.data_dir)
+    (store_settings.data_dir / "builds" / current / "vectors.npy").write_bytes(b"damaged")
+    answer = Assistant(store_settings).ask("Wat eist CZ voor bouwsteen 4?")
+    assert not answer.abstained and answer.citations
 
 
 def test_staging_folders_of_dead_builds_are_removed_and_live_ones_kept(private_data_dir: Path, corpus_dir: Path):
