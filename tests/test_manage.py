@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.errors import BadInputError, CorpusError, DocumentError
+from assistant.errors import BadInputError, CorpusError, DocumentError, EmptyDocumentError
+from assistant.ingest.corpus import read_manifest
 from assistant.settings import Settings
 from tests.documents import make_image_only_pdf
 from tests.plans import GOOD_PLAN, make_plan_docx
@@ -59,6 +60,27 @@ def test_bad_file_leaves_corpus_and_index_as_they_were(service, data, name, erro
     with pytest.raises(error):
         service.add_document(make_image_only_pdf() if data is None else data, name, kind="other", title="Iets")
     assert _state(service) == before
+
+
+@pytest.mark.parametrize(("data", "name", "kind", "words"), [
+    (b"\xef\xbb\xbf# RESV-plan\n", "kop.md", "other", "geen passages"),
+    (b"Beleid zonder tabel.\n\nAlleen lopende tekst over de regio.", "beleid.txt", "inkoopbeleid", "geen tabel"),
+], ids=["heading-only", "policy-without-table"])
+def test_a_document_with_nothing_to_cite_is_refused_before_any_build(service, data, name, kind, words) -> None:  # noqa: ANN001
+    """Found by the API fuzz suite: this was a CorpusError from the staged build, a 500 over HTTP."""
+    before = _state(service)
+    with pytest.raises(EmptyDocumentError, match=words) as refused:
+        service.add_document(data, name, kind=kind, title="Niets te citeren")
+    assert refused.value.status_code == 422
+    assert _state(service) == before
+
+
+def test_entry_text_with_line_breaks_quotes_and_backslashes_reads_back(service) -> None:  # noqa: ANN001
+    """Found by the API fuzz suite: a line break in `version` wrote a manifest that no longer parsed (a 500 over HTTP)."""
+    added = service.add_document(make_plan_docx(AGREEMENT), "akkoord.docx", kind="other", title="Akkoord Noorderveld",
+                                 version="2026\nconcept", origin='C:\\map\\"akkoord"\t(bijlage)')
+    entry = next(e for e in read_manifest(service.settings.corpus_dir) if e.id == added.id)
+    assert entry.version == "2026\nconcept" and entry.origin == 'C:\\map\\"akkoord"\t(bijlage)'
 
 
 def test_duplicate_and_bad_entries_are_refused(service) -> None:  # noqa: ANN001

@@ -19,7 +19,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from assistant.domain import bouwsteen_numbers, get_domain
-from assistant.errors import CorpusError, DocumentError
+from assistant.errors import CorpusError, DocumentError, EmptyDocumentError
 from assistant.ingest.loaders import load_path
 from assistant.ingest.segment import LIST_MARKER, Block, mask_running_lines, segment
 from assistant.models import Document, DocumentInfo, ExtractedText, Passage
@@ -73,12 +73,22 @@ def load_corpus(corpus_dir: Path) -> tuple[list[Document], list[Passage]]:
     documents, passages = [], []
     for info in read_manifest(corpus_dir):
         document = load_document(corpus_dir, info)
-        found = list(passages_of(document))
-        if not found:
-            raise CorpusError(f"{info.id} ({info.file}) levert geen passages op: is het bestand leeg?")
+        try:
+            found = citable_passages(document)
+        except DocumentError as exc:
+            raise CorpusError(f"{info.id} ({info.file}): {exc.message}") from exc
         documents.append(document)
         passages.extend(found)
     return documents, passages
+
+
+def citable_passages(document: Document) -> list[Passage]:
+    """The passages of one document; `EmptyDocumentError` when its kind finds nothing in it to cite."""
+    found = list(passages_of(document))
+    if not found:
+        raise EmptyDocumentError(f"Het document levert als soort '{document.info.kind}' geen passages op om te citeren "
+                                 "(alleen koppen, of geen tekst die bij die soort past). Controleer het bestand en de gekozen soort.")
+    return found
 
 
 def passages_of(document: Document) -> Iterator[Passage]:
@@ -334,7 +344,8 @@ def _table_passages(document: Document) -> Iterator[Passage]:
     text = document.text
     rows = [b for b in segment(text) if b.kind == "table_row"]
     if not rows:
-        raise CorpusError(f"{document.id}: geen tabel gevonden (rijen met tabs of |).")
+        raise EmptyDocumentError("Een inkoopbeleid wordt per tabelrij gelezen, maar dit document heeft geen tabel (rijen met "
+                                 "tabs of |). Kies een andere soort of lever het beleid met zijn tabel aan.")
     header = rows[0]
     columns = [domain.canonical_insurer(c) for c in _cell_spans(text, header)[1:]] if header else []
     for row in rows[1:]:

@@ -20,9 +20,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from assistant.errors import BadInputError, CorpusError
-from assistant.ingest.corpus import MANIFEST, read_manifest
+from assistant.ingest.corpus import MANIFEST, citable_passages, read_manifest
 from assistant.ingest.loaders import load_bytes
-from assistant.models import DocumentInfo
+from assistant.models import Document, DocumentInfo
 from assistant.settings import DocumentLimits
 from assistant.text import fold
 
@@ -35,8 +35,12 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")[:80].strip("-")
 
 
+_TOML_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+
+
 def _toml_string(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """`value` as a TOML basic string: quotes, backslashes and control characters escaped, so the manifest always reads back."""
+    return '"' + re.sub(r'["\\\x00-\x1f\x7f]', lambda m: _TOML_ESCAPES.get(m.group(), f"\\u{ord(m.group()):04x}"), value) + '"'
 
 
 def manifest_entry(info: DocumentInfo) -> str:
@@ -99,7 +103,10 @@ def add_document(corpus_dir: Path, data: bytes, filename: str, info: DocumentInf
     `info.file` is ignored: the file is stored as `<id><suffix>`. `build(corpus)` builds the index
     from a corpus folder and raises on failure.
     """
-    load_bytes(data, filename, limits)  # a clear DocumentError when unreadable
+    # A clear DocumentError when unreadable, or when its kind finds nothing to cite (a heading only, a policy
+    # without its table): refused here, not as a failed index build.
+    extracted = load_bytes(data, filename, limits)
+    citable_passages(Document(info=info, extracted=extracted, sha256=hashlib.sha256(extracted.text.encode()).hexdigest()))
     existing = read_manifest(corpus_dir)
     if not ID_PATTERN.match(info.id):
         raise BadInputError(f"Ongeldige document-id {info.id!r}: gebruik kleine letters, cijfers en streepjes (2 tot 80 tekens).")
