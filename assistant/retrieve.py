@@ -37,6 +37,44 @@ class VectorStore(Protocol):
 
 
 @dataclass(frozen=True)
+class Side:
+    """One ranking to fuse: a score per passage and the weight of its vote."""
+
+    name: str
+    scores: np.ndarray
+    weight: float = 1.0
+    lexical: bool = False  # a passage sharing no term with the query (score 0) gets no real vote
+
+
+def fuse(sides: Sequence[Side], keep: np.ndarray | None = None, absent_rank: int | None = None) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Reciprocal-rank fusion, the one used by answers and reviews: each side votes weight / (RRF_K + rank).
+
+    Ranks count among the passages in `keep` only. A lexical side's passage without a shared term
+    gets rank `absent_rank` (a faint vote), or no vote at all when it is None. Returns the fused
+    scores and each side's ranks.
+    """
+    n = len(sides[0].scores) if sides else 0
+    keep = np.ones(n, dtype=bool) if keep is None else keep
+    fused = np.zeros(n, dtype=np.float64)
+    ranks: dict[str, np.ndarray] = {}
+    for side in sides:
+        order = np.argsort(-np.where(keep, side.scores, -np.inf), kind="stable")
+        rank = np.empty(n, dtype=np.int64)
+        rank[order] = np.arange(1, n + 1)
+        vote = side.weight / (RRF_K + rank)
+        if side.lexical:
+            absent = side.scores <= 0
+            if absent_rank is None:
+                vote = np.where(absent, 0.0, vote)
+            else:
+                rank = np.where(absent, absent_rank, rank)
+                vote = side.weight / (RRF_K + rank)
+        ranks[side.name] = rank
+        fused += vote
+    return fused, ranks
+
+
+@dataclass(frozen=True)
 class Hit:
     passage: Passage
     score: float
@@ -146,18 +184,9 @@ class HybridRetriever:
         bm25 = self.bm25.scores(terms(query) + terms(" ".join(expansions))) if mode != "dense" else None
         dense = self.dense_scores(query) if mode != "bm25" else None
         keep = np.array([allow(p) if allow else True for p in self.passages])
-        fused = np.zeros(len(self.passages), dtype=np.float64)
-        ranks: dict[str, np.ndarray] = {}
-        for name, scores, weight in (("bm25", bm25, 1.0), ("dense", dense, dense_weight)):
-            if scores is None:
-                continue
-            order = np.argsort(-np.where(keep, scores, -np.inf), kind="stable")
-            rank = np.empty(len(order), dtype=np.int64)
-            rank[order] = np.arange(1, len(order) + 1)
-            if name == "bm25":
-                rank = np.where(scores > 0, rank, len(order) + RRF_K * 10)  # no shared term: no lexical vote
-            ranks[name] = rank
-            fused += weight / (RRF_K + rank)
+        sides = [Side(name, scores, weight, lexical=name == "bm25") for name, scores, weight in
+                 (("bm25", bm25, 1.0), ("dense", dense, dense_weight)) if scores is not None]
+        fused, ranks = fuse(sides, keep, absent_rank=len(self.passages) + RRF_K * 10)
         if boost is not None:
             fused *= np.array([boost(p) for p in self.passages])
         fused = np.where(keep, fused, -np.inf)

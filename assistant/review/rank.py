@@ -10,7 +10,7 @@ import numpy as np
 from assistant.catalogue import Requirement
 from assistant.embed import Embedder
 from assistant.plan import Plan
-from assistant.retrieve import BM25, RRF_K
+from assistant.retrieve import BM25, RRF_K, Side, fuse
 from assistant.text import terms
 
 MAX_SECTIONS = 48
@@ -102,19 +102,12 @@ class Ranker:
         n = len(self.plan.passages)
         if n == 0:
             return np.zeros(0)
-        fused = np.zeros(n)
-        rank = np.empty(n)
-        sides = 0
+        sides = []
         if self.bm25 is not None:
-            lexical = self.bm25.scores(terms(f"{requirement.requirement} {' '.join(requirement.all_terms)}"))
-            rank[np.argsort(-lexical, kind="stable")] = np.arange(1, n + 1)
-            fused += np.where(lexical > 0, 1.0 / (RRF_K + rank), 0.0)
-            sides += 1
+            sides.append(Side("bm25", self.bm25.scores(terms(f"{requirement.requirement} {' '.join(requirement.all_terms)}")), lexical=True))
         if self.vectors is not None and vector is not None:
-            dense = (self.vectors @ vector)[self.chunk_of]
-            rank[np.argsort(-dense, kind="stable")] = np.arange(1, n + 1)
-            fused += 1.0 / (RRF_K + rank)
-            sides += 1
+            sides.append(Side("dense", (self.vectors @ vector)[self.chunk_of]))
+        fused, _ = fuse(sides) if sides else (np.zeros(n), {})
         boost = np.array([1.0 + a[requirement.bouwsteen - 1] for a in self.plan.affinity])
-        return fused * boost * (RRF_K + 1) / max(sides, 1)  # the same scale with one side or two
+        return fused * boost * (RRF_K + 1) / max(len(sides), 1)  # the same scale with one side or two
 
