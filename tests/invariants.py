@@ -102,3 +102,8 @@ def review_of_non_plan_meets_nothing(review: Review) -> None:
     assert review.document is not None and not review.document.judged
     assert review.document.statement
     assert review.summary.met == 0 and all(f.status != "met" for f in review.findings)
+
+
+def no_traceback(text: str) -> None:
+    """No response carries a traceback: a failure shows a message, never Python's stack."""
+    assert "Traceback (most recent call last)" not in text and not re.search(r'File "[^"]*", line \d+', text), text[-2000:]
