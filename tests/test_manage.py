@@ -83,6 +83,17 @@ def test_entry_text_with_line_breaks_quotes_and_backslashes_reads_back(service) 
     assert entry.version == "2026\nconcept" and entry.origin == 'C:\\map\\"akkoord"\t(bijlage)'
 
 
+@pytest.mark.parametrize("field", ["title", "version", "origin"])
+def test_entry_text_that_cannot_be_written_is_refused(service, field) -> None:  # noqa: ANN001
+    """A lone surrogate (from undecodable command-line bytes) or a direction override never reaches the manifest."""
+    before = _state(service)
+    for hidden in ("\udcff", "\u202e"):
+        with pytest.raises(BadInputError, match="thuishoort"):
+            service.add_document(make_plan_docx(AGREEMENT), "akkoord.docx", kind="other",
+                                 **{"title": "Akkoord Noorderveld", field: f"Akkoord {hidden}"})
+    assert _state(service) == before
+
+
 def test_duplicate_and_bad_entries_are_refused(service) -> None:  # noqa: ANN001
     data = make_plan_docx(AGREEMENT)
     service.add_document(data, "a.docx", kind="other", title="Akkoord A")

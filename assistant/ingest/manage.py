@@ -24,7 +24,7 @@ from assistant.ingest.corpus import MANIFEST, citable_passages, read_manifest
 from assistant.ingest.loaders import load_bytes
 from assistant.models import Document, DocumentInfo
 from assistant.settings import DocumentLimits
-from assistant.text import fold
+from assistant.text import fold, unreadable_character
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,79}$")
 SUFFIXES = (".pdf", ".docx", ".html", ".htm", ".md", ".markdown", ".txt")
@@ -103,6 +103,10 @@ def add_document(corpus_dir: Path, data: bytes, filename: str, info: DocumentInf
     `info.file` is ignored: the file is stored as `<id><suffix>`. `build(corpus)` builds the index
     from a corpus folder and raises on failure.
     """
+    for key in ("title", "insurer", "version", "origin"):
+        if hidden := unreadable_character(getattr(info, key) or ""):
+            raise BadInputError(f"'{key}' bevat een teken dat niet in tekst thuishoort ({hidden}), zoals een stuurteken of "
+                                "een richtingsteken. Verwijder het en probeer het opnieuw.")
     # A clear DocumentError when unreadable, or when its kind finds nothing to cite (a heading only, a policy
     # without its table): refused here, not as a failed index build.
     extracted = load_bytes(data, filename, limits)
