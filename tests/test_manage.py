@@ -94,6 +94,16 @@ def test_entry_text_that_cannot_be_written_is_refused(service, field) -> None:  
     assert _state(service) == before
 
 
+def test_the_last_document_is_refused_as_bad_input(tmp_path: Path) -> None:
+    """A person's request, so a 400 over HTTP (it was a CorpusError: a 500)."""
+    from assistant.ingest.manage import remove_document
+
+    (tmp_path / "manifest.toml").write_text('[[document]]\nid = "enig"\ntitle = "Enig"\nkind = "other"\nfile = "enig.md"\n',
+                                            encoding="utf-8")
+    with pytest.raises(BadInputError, match="laatste document"):
+        remove_document(tmp_path, "enig", lambda stage: None, set())
+
+
 def test_duplicate_and_bad_entries_are_refused(service) -> None:  # noqa: ANN001
     data = make_plan_docx(AGREEMENT)
     service.add_document(data, "a.docx", kind="other", title="Akkoord A")

@@ -153,7 +153,7 @@ def remove_document(corpus_dir: Path, document_id: str, build: Callable[[Path], 
     if document_id in protected:
         raise BadInputError(f"{document_id!r} kan niet weg: de eisencatalogus van resv review citeert het.")
     if len(existing) == 1:
-        raise CorpusError("Het laatste document van het corpus kan niet weg.")
+        raise BadInputError("Het laatste document van het corpus kan niet weg; voeg eerst een ander document toe.")
     manifest_path = corpus_dir / MANIFEST
     updated = without_entry(manifest_path.read_text(encoding="utf-8"), document_id)
     with staged(corpus_dir, updated) as stage:
