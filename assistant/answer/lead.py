@@ -3,7 +3,7 @@ that state what it asks, to open the answer with."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from assistant.answer.citations import Claim
 from assistant.answer.focus import Focus, coverage
@@ -14,17 +14,22 @@ from assistant.understand import FACT_PATTERNS
 
 MIN_WORDS = 4  # fewer words is a heading or a label, not a statement
 SECOND = 0.9  # a second sentence leads too when it scores this close to the best
-MIN_SCORE = 0.34  # below this share of the focus a sentence does not state the answer
+MIN_SCORE = 0.34  # below this score (share of the focus, closeness in meaning) a sentence does not state the answer
 RANK_PRIOR = 0.15  # retrieval order breaks ties between sentences that cover the focus alike
 FACT_BONUS = 1.0  # a sentence with the wanted kind of fact about the subject
+# Weight of the embedder's closeness of a sentence's passage to the question (0 … 1 over the hits):
+# a question in other words than the sources shares few words with the sentence that answers it.
+MEANING = 0.6
 
 
-def lead_sentences(passages: Sequence[Passage], focus: Focus, sources: Sources, wanted: str | None) -> list[list[Claim]]:
+def lead_sentences(passages: Sequence[Passage], focus: Focus, sources: Sources, wanted: str | None,
+                   closeness: Mapping[str, float] | None = None) -> list[list[Claim]]:
     """The sentences (each one or two claims, when split over passages) that state the answer.
 
     Passages come in the order the strategy ranked them. With a wanted kind of fact (an amount, a
     date) only a sentence that holds one about the question's subject leads; otherwise the
-    sentence that covers most of the question's rare words.
+    sentence that covers most of the question's rare words, its passage's `closeness` in meaning
+    to the question (passage id to 0 … 1) counting beside them.
     """
     topic = focus.known_topic() or focus.known()
     weights = focus.weights(topic)
@@ -40,6 +45,8 @@ def lead_sentences(passages: Sequence[Passage], focus: Focus, sources: Sources, 
             if len(words(text)) < MIN_WORDS:
                 continue
             score = coverage(text, topic, weights, parts) if topic else 0.0
+            if closeness:
+                score += MEANING * max(closeness.get(c.passage.id, 0.0) for c in sentence)
             if wanted in FACT_PATTERNS:
                 if not focus.sentence_states(text, wanted):
                     continue

@@ -202,7 +202,8 @@ def general(ctx: Context) -> Answer:
         return ctx.out.abstain("fact_not_in_sources", ctx.out.say(
             "message", "no_fact_answers", fact=ctx.out.fact(q.wants), which=ctx.out.messages.which(q.wants)), support)
     # A named section is its own answer; a soft date question leads with a date only where one is stated.
-    lead = [] if section else lead_sentences(support, ctx.focus, ctx.sources, wanted if stated else None)
+    closeness = {h.passage.id: c for h, c in zip(hits, dense_closeness(hits))}
+    lead = [] if section else lead_sentences(support, ctx.focus, ctx.sources, wanted if stated else None, closeness)
     if lead:
         # The answer is stated; its own passages and the next best follow as context.
         stating = {c.passage.id for sentence in lead for c in sentence}
