@@ -49,3 +49,20 @@ def test_an_open_question_in_the_plan_is_no_evidence(catalogue, embedder) -> Non
     plan += [("h1", "Open vragen"), ("p", "Hoe richten we de escalatieladder tussen de partijen en Zilveren Kruis in, en wie zit de laatste trede voor?")]
     findings = {f.id: f for f in review_plan(read_plan(as_text(plan).encode(), "plan.md"), "Zilveren Kruis", catalogue, embedder).findings}
     assert findings["hr-bs5-escalatieladder"].status != "met"
+
+
+@pytest.mark.parametrize(
+    ("term", "text", "found"),
+    [
+        ("ongeacht omvang", "elk lid heeft één stem, ongeacht de omvang van de organisatie", True),
+        ("samenvalt", "ons werkgebied valt daarmee samen met de rho-regio", True),
+        ("samenwerkt", "de huisartsen werken in de wijk samen met het sociaal team", True),
+        ("deelneemt", "de apotheek neemt vanaf januari deel aan het overleg", True),
+        ("samenwerkt", "we werken met een vast team, de gemeente en de wijkverpleging en vele anderen samen", False),  # too far apart
+        ("overeenkomst", "de komst van een nieuw overleg; overeen kwamen we niets", False),  # a noun does not split
+    ],
+)
+def test_terms_read_dutch_phrases_with_articles_and_split_verbs(term: str, text: str, found: bool) -> None:
+    from assistant.review.terms import term_pattern
+
+    assert bool(term_pattern(term).search(" ".join(fold(text).split()))) is found

@@ -16,6 +16,10 @@ from functools import lru_cache
 from assistant.text import fold
 
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
+ARTICLE = r"(?:(?:de|het|een)\s+)?"
+# Particles of Dutch separable verbs that build the catalogue's verbs of working together and agreeing
+# (samenwerken, overeenkomen, deelnemen, meedoen): in a main clause the particle goes to the end.
+SEPARABLE = ("overeen", "samen", "deel", "mee")
 
 
 @lru_cache(maxsize=8192)
@@ -31,9 +35,22 @@ def term_pattern(term: str) -> re.Pattern[str]:
         if n < len(words) - 1 and word[-1:].isalnum() and len(word) > 2:
             piece += r"\w*"
         parts.append(piece)
-    body = r"[\s\-/]+".join(parts)
+    # an article may stand between the words of a phrase ('ongeacht de omvang' for 'ongeacht omvang')
+    body = (r"[\s\-/]+" + ARTICLE).join(parts)
     head = "" if infix or not words[0][:1].isalnum() else r"(?<![\w])"
-    return re.compile(head + body)
+    split = _separated(words[0]) if len(words) == 1 and not infix else None
+    return re.compile(head + (f"(?:{body}|{split})" if split else body))
+
+
+def _separated(word: str) -> str | None:
+    """A separable verb as a main clause splits it: 'samenvalt' also reads 'valt (daarmee) samen'."""
+    for particle in SEPARABLE:
+        rest = word[len(particle):]
+        stem = rest[:-1] if rest.endswith("t") else rest[:-2] if rest.endswith("en") else ""
+        if word.startswith(particle) and len(stem) >= 3 and not rest.startswith("ge") and not rest.endswith("st"):
+            # the verb in any person ('valt', 'vallen'), up to four words, then the particle
+            return rf"(?<![\w]){re.escape(stem)}\w*(?:\s+[\w-]+){{0,4}}?\s+{particle}(?![\w])"
+    return None
 
 
 def has_term(folded: str, term: str) -> bool:
