@@ -148,21 +148,30 @@ class SourceRef(BaseModel):
     end: int | None = None
 
 
+Lowered = Literal["uncertain", "qualified", "gates", "language", "document"]
+
+
 class Finding(BaseModel):
     id: str
-    bouwsteen: int = Field(ge=1, le=7)
+    bouwsteen: int = Field(ge=1, le=len(get_domain().bouwstenen))
     insurer: InsurerName | None
     requirement: str
     status: Status
     evidence: list[Evidence] = []
     source: SourceRef
     note: str = ""
+    lowered: Lowered | None = Field(
+        None, description="Why the reading rules' 'met' was lowered to 'partial': 'uncertain' (the judge is not sure "
+                          "enough: probably met, read the evidence), 'qualified' (the evidence itself qualifies what it says, or is "
+                          "no statement), 'gates' (the year or quantity asked is not in the "
+                          "evidence), 'language' (the evidence is not Dutch), 'document' (no Dutch RESV-plan); null otherwise.")
 
 
 class Summary(BaseModel):
     met: int = 0
     partial: int = 0
     missing: int = 0
+    uncertain: int = Field(0, description="Of the partial findings: those the rules found met and the judge was not sure of.")
 
 
 class DocumentAssessment(BaseModel):

@@ -52,10 +52,22 @@ def _counts(review: Review) -> list[tuple[int, Counter]]:
 
 def _sections(review: Review) -> list[tuple[str, str, list[Finding]]]:
     missing = [f for f in review.findings if f.status == "missing"]
-    partial = [f for f in review.findings if f.status == "partial"]
+    partial = [f for f in review.findings if f.status == "partial" and f.lowered != "uncertain"]
+    uncertain = [f for f in review.findings if f.lowered == "uncertain"]  # probably met: a quick read settles them
     met = [f for f in review.findings if f.status == "met"]
     return [(status, _label(status, capital=True), findings) for status, findings in
-            (("missing", missing), ("partial", partial), ("met", met))]
+            (("missing", missing), ("partial", partial), ("uncertain", uncertain), ("met", met))]
+
+
+def _shown(finding: Finding) -> str:
+    """The finding's status as people read it; a partial the judge doubted says it is probably met."""
+    return _label("uncertain" if finding.lowered == "uncertain" else finding.status)
+
+
+def _outcome(review: Review) -> str:
+    s = review.summary
+    doubted = f" (waarvan {s.uncertain} {_label('uncertain')})" if s.uncertain else ""
+    return f"{s.met} voldaan, {s.partial} deels{doubted}, {s.missing} ontbreekt"
 
 
 def _source_name(finding: Finding) -> str:
@@ -91,7 +103,7 @@ def _markdown(review: Review, today: date) -> str:
         f"- **Zorgverzekeraar (marktleider):** {review.insurer}",
         f"- **Datum:** {today.strftime('%d-%m-%Y')}",
         f"- **Getoetst:** {len(review.findings)} eisen uit de handreiking en het inkoopbeleid van {review.insurer}",
-        f"- **Uitkomst:** {s.met} voldaan, {s.partial} deels, {s.missing} ontbreekt",
+        f"- **Uitkomst:** {_outcome(review)}",
         "",
         *([f"> **{_md_inline(review.document.statement)}**", ""] if review.document is not None and not review.document.judged else []),
         "> Dit is een eerste, automatische beoordeling. Elke uitspraak citeert het plan; controleer de "
@@ -118,7 +130,7 @@ def _md_finding(finding: Finding) -> list[str]:
     out = [
         f"### {STATUS_ICON[finding.status]} {_md_inline(finding.requirement)}",
         "",
-        f"- **Status:** {_label(finding.status)} · bouwsteen {finding.bouwsteen} · {_where(finding)}",
+        f"- **Status:** {_shown(finding)} · bouwsteen {finding.bouwsteen} · {_where(finding)}",
     ]
     if finding.note:
         out.append(f"- **Toelichting:** {_md_inline(finding.note)}")
@@ -197,7 +209,7 @@ def _html(review: Review, today: date) -> str:
         f"<dt>Zorgverzekeraar (marktleider)</dt><dd>{_e(review.insurer)}</dd>",
         f"<dt>Datum</dt><dd>{today.strftime('%d-%m-%Y')}</dd>",
         f"<dt>Getoetst</dt><dd>{len(review.findings)} eisen uit de handreiking en het inkoopbeleid van {_e(review.insurer)}</dd>",
-        f"<dt>Uitkomst</dt><dd>{s.met} voldaan, {s.partial} deels, {s.missing} ontbreekt</dd>",
+        f"<dt>Uitkomst</dt><dd>{_e(_outcome(review))}</dd>",
         "</dl>",
         *([f'<p class="document-warning" role="alert"><strong>{_e(review.document.statement)}</strong></p>']
           if review.document is not None and not review.document.judged else []),
@@ -233,7 +245,7 @@ def _html_finding(finding: Finding) -> str:
     note = f"<p>{_e(finding.note)}</p>" if finding.note else ""
     return (
         f'<article class="finding {finding.status}">'
-        f"<h3><span class=\"badge {finding.status}\">{_e(_label(finding.status))}</span> {_e(finding.requirement)}</h3>"
+        f"<h3><span class=\"badge {finding.status}\">{_e(_shown(finding))}</span> {_e(finding.requirement)}</h3>"
         f'<div class="meta-line">Bouwsteen {finding.bouwsteen} · {_e(_where(finding))}</div>'
         f"{note}"
         f'<div class="label">Uit het plan</div>{evidence}'

@@ -141,7 +141,7 @@ def test_insurers_and_documents(client):
     domain = client.get("/api/domain").json()
     assert domain["insurers"] == ["Zilveren Kruis", "CZ", "VGZ", "Menzis"]
     assert [b["number"] for b in domain["bouwstenen"]] == list(range(1, 8)) and domain["bouwstenen"][6]["title"] == "Begroting 2027"
-    assert set(domain["statuses"]) == {"met", "partial", "missing"}
+    assert set(domain["statuses"]) == {"met", "partial", "missing", "uncertain"}
     documents = {d["id"]: d for d in client.get("/api/documents").json()["documents"]}
     assert {"handreiking-contractering-resv", "inkoopbeleid-resv-verzekeraars"} <= set(documents)
     assert all(d["title"] and d["passages"] > 0 for d in documents.values())

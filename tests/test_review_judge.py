@@ -86,3 +86,16 @@ def test_requirement_vectors_are_embedded_once_when_asked_from_many_threads(cata
         thread.join()
     assert sorted(counting.texts) == sorted({r.requirement for r in subset})  # each text embedded once
     assert all((r == results[0]).all() for r in results) and results[0].shape == (12, 384)
+
+
+def test_a_met_the_judge_doubts_is_said_to_be_probably_met(catalogue, embedder) -> None:  # noqa: ANN001
+    from assistant.report import render
+
+    plan = read_plan(make_plan_pdf(GOOD_PLAN), "goed.pdf")
+    doubting = review_plan(plan, "Zilveren Kruis", catalogue, embedder, model=fitted_model().with_threshold(1.0))
+    doubted = [f for f in doubting.findings if f.lowered == "uncertain"]
+    assert doubted and all(f.status == "partial" and "niet zeker genoeg" in f.note for f in doubted)
+    assert doubting.summary.uncertain == len(doubted) and doubting.summary.met == 0
+    report = render(doubting, "md")
+    assert f"waarvan {len(doubted)} waarschijnlijk voldaan, na te lezen" in report
+    assert "## Waarschijnlijk voldaan, na te lezen" in report

@@ -187,12 +187,14 @@ function tallyText(tally) {
   return ["missing", "partial", "met"].map((s) => `${tally[s]} ${label(s)}`).join(" · ");
 }
 
-function badge(status) {
+function badge(finding) {
+  // a partial the judge doubted is probably met: it says so, so an assessor reads those first
+  const shown = finding.lowered === "uncertain" ? "uncertain" : finding.status;
   return el(
     "span",
-    { class: `badge status-${status}` },
-    el("span", { "aria-hidden": "true", text: ICONS[status] || "•" }),
-    ` ${label(status)}`
+    { class: `badge status-${finding.status}`, dataset: { shown } },
+    el("span", { "aria-hidden": "true", text: ICONS[finding.status] || "•" }),
+    ` ${label(shown)}`
   );
 }
 
@@ -235,7 +237,7 @@ function findingRows(finding, index) {
   const row = el(
     "tr",
     { class: "finding", dataset: { status: finding.status, bouwsteen: String(finding.bouwsteen), id: finding.id } },
-    el("td", { class: "col-status" }, badge(finding.status)),
+    el("td", { class: "col-status" }, badge(finding)),
     el("td", { class: "col-requirement" }, toggle),
     el("td", { class: "col-insurer", text: finding.insurer || "Handreiking" }),
     el("td", { class: "col-note", text: finding.note || "" })
@@ -284,12 +286,14 @@ function groupBody(bouwsteen, findings, startIndex) {
 function renderSummary(data) {
   const tally = data.summary || counts(data.findings || []);
   const total = tally.met + tally.partial + tally.missing;
-  summary.replaceChildren(
-    ...["missing", "partial", "met"].map((s) =>
-      el("li", { class: `summary-item status-${s}`, dataset: { status: s } }, el("strong", { text: String(tally[s]) }), ` ${label(s)}`)
-    ),
-    el("li", { class: "summary-item total" }, el("strong", { text: String(total) }), " eisen")
-  );
+  const items = [];
+  for (const s of ["missing", "partial", "met"]) {
+    items.push(el("li", { class: `summary-item status-${s}`, dataset: { status: s } }, el("strong", { text: String(tally[s]) }), ` ${label(s)}`));
+    if (s === "partial" && tally.uncertain) {
+      items.push(el("li", { class: "summary-item status-uncertain" }, "waarvan ", el("strong", { text: String(tally.uncertain) }), ` ${label("uncertain")}`));
+    }
+  }
+  summary.replaceChildren(...items, el("li", { class: "summary-item total" }, el("strong", { text: String(total) }), " eisen"));
 }
 
 function renderDocumentCheck(data) {

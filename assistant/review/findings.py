@@ -234,7 +234,10 @@ def _verdict_finding(plan: Plan, item: Assessment, verdict: Verdict, document: D
         note = judgement.note
     if not is_faithful(note, [e.quote for e in evidence], requirement):
         note = fallback_note(status)
-    return _finding(requirement, status, evidence, note)
+    finding = _finding(requirement, status, evidence, note)
+    if status == "partial" and verdict.reason:
+        finding.lowered = verdict.reason
+    return finding
 
 
 def review_plan(plan: Plan, insurer: str, requirements: Sequence[Requirement], embedder: Embedder | None, *,
@@ -258,6 +261,7 @@ def review_plan(plan: Plan, insurer: str, requirements: Sequence[Requirement], e
         met=sum(f.status == "met" for f in findings),
         partial=sum(f.status == "partial" for f in findings),
         missing=sum(f.status == "missing" for f in findings),
+        uncertain=sum(f.lowered == "uncertain" for f in findings),
     )
     return Review(
         plan=plan.filename,

@@ -170,11 +170,11 @@ def decide(features: Features, model: JudgeModel | None, *, may_meet: bool) -> V
         return Verdict("partial", None, "document")
     probability = model.probability(features) if model is not None else None
     if probability is not None and probability < model.met_threshold:
-        return Verdict("partial", probability, "weak")
+        return Verdict("partial", probability, "uncertain")
     if not features.gates:
         return Verdict("partial", probability, "gates")
     if features.foreign:
         return Verdict("partial", probability, "language")
     if features.hedged or features.longest < MIN_STATEMENT_WORDS:
-        return Verdict("partial", probability, "weak")
+        return Verdict("partial", probability, "qualified")
     return Verdict("met", probability, "")

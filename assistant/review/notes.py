@@ -47,12 +47,16 @@ def met_note(requirement: Requirement, quotes: Sequence[str], pages: Sequence[in
 
 
 LOWERED = {
-    "weak": {
+    "uncertain": {
         "partial": "Deels: de passages hieronder gaan over deze eis, maar de beoordeling is niet zeker genoeg om voldaan te "
                    "zeggen; lees ze na.",
     },
     "gates": {
         "partial": "Deels: het plan beschrijft dit, maar het jaar of de omvang die de eis noemt staat niet bij de gevonden passages.",
+    },
+    "qualified": {
+        "partial": "Deels: de gevonden passage zegt het niet zonder voorbehoud (ontkend, beperkt, uitgesteld of alleen "
+                   "voorgenomen) of is geen volzin; lees haar na.",
     },
     "language": {
         "partial": "Deels: de gevonden passage is niet in het Nederlands geschreven; de beoordeling leest Nederlandse tekst en "
