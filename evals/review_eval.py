@@ -96,7 +96,7 @@ def _finding_rows(review, requirements: Sequence = ()) -> list[dict]:  # noqa: A
     """The findings as rows; `requirement` holds what a note may cite besides the plan: the requirement, its source
     quote, and the catalogue's years and thresholds for it."""
     own = {r.id: " ".join([*map(str, r.years), *(f"{n.min_percent} {n.min_count}" for n in r.numbers)]) for r in requirements}
-    return [{"id": f.id, "bouwsteen": f.bouwsteen, "insurer": f.insurer, "status": f.status, "note": f.note,
+    return [{"id": f.id, "bouwsteen": f.bouwsteen, "insurer": f.insurer, "status": f.status, "note": f.note, "lowered": f.lowered,
              "requirement": f"{f.requirement} {f.source.quote} {own.get(f.id, '')}", "evidence": [e.model_dump() for e in f.evidence]}
             for f in review.findings]
 
@@ -123,6 +123,9 @@ def score_review(findings: list[dict], gold: dict[str, str] | None, insurer: str
         out["unpredicted"] = sorted(i for i in gold if i not in predicted)
         out["unlabelled"] = sorted(i for i in predicted if i not in gold)
         out["wrong"] = [{"id": i, "gold": g, "predicted": predicted[i]} for i, g in gold.items() if i in predicted and predicted[i] != g]
+        # 'waarschijnlijk voldaan, na te lezen': how often the gold label is met where the judge doubted a met
+        doubted = [f["id"] for f in findings if f.get("lowered") == "uncertain" and f["id"] in gold]
+        out["uncertain"] = {"n": len(doubted), "gold_met": sum(gold[i] == "met" for i in doubted)}
     return out
 
 
@@ -242,6 +245,9 @@ def _review_aggregate(rows: list[dict]) -> dict:
         "bouwstenen_min": min(len(r["bouwstenen"]) for r in rows), "bouwstenen_max": max(len(r["bouwstenen"]) for r in rows),
         "unpredicted": sum(len(r.get("unpredicted", [])) for r in labelled),
         "seconds_per_plan": m.share(sum(seconds), len(seconds)),
+        "uncertain_n": sum(r.get("uncertain", {}).get("n", 0) for r in labelled),
+        "uncertain_met": m.share(sum(r.get("uncertain", {}).get("gold_met", 0) for r in labelled),
+                                 sum(r.get("uncertain", {}).get("n", 0) for r in labelled)),
     }
 
 
@@ -262,8 +268,8 @@ def reviews_summary(result: dict) -> dict:
 
 # --- output -------------------------------------------------------------------------------------
 
-REVIEW_HEADER = ("system", "accuracy", "gap recall", "false reass.", "met P/R", "partial P/R", "missing P/R", "evidence ok",
-                 "on page", "notes ok", "other ins.", "bouwst.", "s/plan")
+REVIEW_HEADER = ("system", "accuracy", "gap recall", "false reass.", "met P/R", "partial P/R", "missing P/R", "to check (gold met)",
+                 "evidence ok", "on page", "notes ok", "other ins.", "bouwst.", "s/plan")
 GROUP_LABELS = {"development": "development (tuned on)", "validation": "validation (frozen)",
                 "validation, new": "validation, plans written after the split", "validation, seen": "validation, plans the earlier rules saw",
                 "all": "all plans"}
@@ -275,7 +281,8 @@ def _review_rows(systems: dict) -> list[list[str]]:
         per = s.get("per_class", {})
         pr = [f"{pct(per[k]['precision'])}/{pct(per[k]['recall'])}" if k in per else "–" for k in m.STATUSES]
         rows.append([REVIEW_LABELS[name], pct(s.get("accuracy")), pct(s.get("gap_recall")), pct(s.get("false_reassurance")),
-                     *pr, pct(s["evidence_verbatim"]), pct(s["evidence_on_page"]), pct(s.get("note_faithfulness")),
+                     *pr, f"{s.get('uncertain_n', 0)} ({pct(s.get('uncertain_met'))})",
+                     pct(s["evidence_verbatim"]), pct(s["evidence_on_page"]), pct(s.get("note_faithfulness")),
                      str(s["other_insurer"]), f"{s['bouwstenen_min']}–{s['bouwstenen_max']}", num(s["seconds_per_plan"], 1)])
     return rows
 
@@ -308,7 +315,8 @@ def reviews_markdown(result: dict) -> list[str]:
     if not result["systems"]:
         return out + ["", "Geen beoordelingen gedraaid."]
     out += ["", "Scores over gelabelde plannen, per helft van de vaste splitsing (`evals/plans/split.toml`); *gap recall* = gold "
-            "missing/partial als missing/partial voorspeld; *false reass.* = gold missing/partial als met voorspeld; *evidence ok* = "
+            "missing/partial als missing/partial voorspeld; *false reass.* = gold missing/partial als met voorspeld; *to check* = "
+            "deels, maar 'waarschijnlijk voldaan, na te lezen' (tussen haakjes: hoe vaak gold dan met is); *evidence ok* = "
             "citaat letterlijk in de tekst van het plan; *notes ok* = de toelichting noemt geen cijfer of citaat dat niet in het "
             "bewijs of de eis staat; *documentcheck* = RESV-plan of niet goed herkend.", ""]
     for group, half in result["halves"].items():
