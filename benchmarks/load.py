@@ -2,6 +2,7 @@
 
     python benchmarks/load.py                        # starts `resv serve` on 127.0.0.1 itself
     python benchmarks/load.py --clients 8 --requests 200 --reviews 4 --seconds 60
+    python benchmarks/load.py --requests 1000 --reviews 0 --reviews-during 2   # 8 clients asking while 2 reviews run
     python benchmarks/load.py --url http://127.0.0.1:8000
 
 Without --url it starts a server over the index in --data-dir (default: RESV_DATA_DIR or the
@@ -180,17 +181,19 @@ def thirty_page_plan() -> bytes:
     return buffer.getvalue()
 
 
-def run_reviews(url: str, token: str | None, count: int, stats: Stats, deadline: float) -> None:
-    if count <= 0:
+def run_reviews(url: str, token: str | None, count: int, stats: Stats, deadline: float,
+                stop: threading.Event | None = None) -> None:
+    """`count` reviews one after another (until `deadline`, or until `stop` is set when count is -1)."""
+    if count == 0:
         return
     plan = thirty_page_plan()
     headers = {"Authorization": f"Bearer {token}"} if token else {}
+    done = 0
     with httpx.Client(base_url=url, timeout=120, headers=headers) as client:
-        for _ in range(count):
-            if time.perf_counter() > deadline:
-                return
+        while (count < 0 or done < count) and time.perf_counter() <= deadline and not (stop and stop.is_set()):
             timed(stats, "POST /api/review (30 p.)", lambda: client.post(
                 "/api/review", files={"file": ("plan-lingeland-30p.pdf", plan, "application/pdf")}, data={"insurer": "CZ"}))
+            done += 1
 
 
 # --- report -------------------------------------------------------------------------------------------
@@ -217,6 +220,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--requests", type=int, default=200, help="question requests in total (ask and chat)")
     parser.add_argument("--reviews", type=int, default=4, help="reviews of a 30-page PDF, one after another")
+    parser.add_argument("--reviews-during", type=int, default=0,
+                        help="reviews running one after another in this many threads while the questions are asked")
     parser.add_argument("--seconds", type=float, default=60, help="stop each phase after this long")
     args = parser.parse_args(argv)
 
@@ -230,17 +235,23 @@ def main(argv: list[str] | None = None) -> int:
         began = time.perf_counter()
         threads = [threading.Thread(target=client_loop, args=(url, args.token, stats, counter, began + args.seconds))
                    for _ in range(args.clients)]
-        for thread in threads:
+        stop = threading.Event()
+        reviewers = [threading.Thread(target=run_reviews, args=(url, args.token, -1, stats, began + args.seconds, stop))
+                     for _ in range(args.reviews_during)]
+        for thread in reviewers + threads:
             thread.start()
         for thread in threads:
             thread.join()
         questions = time.perf_counter() - began
+        stop.set()
+        for thread in reviewers:
+            thread.join()
         began = time.perf_counter()
         run_reviews(url, args.token, args.reviews, stats, began + args.seconds)
         reviews = time.perf_counter() - began
-        print(f"\n{args.clients} clients, {args.requests} question requests in {questions:.1f} s; "
-              f"{args.reviews} reviews in {reviews:.1f} s")
-        report(stats, {"questions": questions, "reviews": max(reviews, 1e-9)})
+        print(f"\n{args.clients} clients, {args.requests} question requests in {questions:.1f} s "
+              f"(with {args.reviews_during} reviews running); {args.reviews} reviews in {reviews:.1f} s")
+        report(stats, {"questions": questions, "reviews": max(reviews if args.reviews else questions, 1e-9)})
         return 1 if any(stats.errors.values()) else 0
 
 
