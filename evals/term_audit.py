@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from assistant.ingest.loaders import load_path
-from assistant.review.terms import term_pattern
+from assistant.review.terms import term_pattern  # forms=False: a term's origin is its wording as written
 from assistant.text import fold, stem, words
 
 REPO = Path(__file__).resolve().parents[1]
@@ -69,7 +69,7 @@ def suspect_terms(
             term_words = fold(term).strip("* ").split()
             if not term_words or term in vouched:
                 continue
-            pattern = term_pattern(term)
+            pattern = term_pattern(term, forms=False)
             # another form of the sources' own word ("operationeel" beside their "operationele") is theirs too
             if pattern.search(folded_sources) or (len(term_words) == 1 and stem(term_words[0]) in source_stems):
                 continue
@@ -112,7 +112,7 @@ def terms_in_real_documents(catalogue: dict) -> set[str]:
     """The catalogue terms that stand in the real public documents (read from ../shared/real)."""
     text = fold("\n".join(load_path(path).text for path in sorted(REAL.glob("*.pdf"))))
     terms = {term for entry in catalogue.get("requirement", []) for term in catalogue_terms(entry)}
-    return {term for term in terms if fold(term).strip("* ") and term_pattern(term).search(text)}
+    return {term for term in terms if fold(term).strip("* ") and term_pattern(term, forms=False).search(text)}
 
 
 def recorded_real_terms() -> set[str]:

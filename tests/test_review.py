@@ -67,8 +67,8 @@ def _rules_of(data: bytes, name: str, insurer: str, catalogue, embedder) -> dict
 
 
 def _met_or_doubted(finding) -> bool:  # noqa: ANN001
-    """Met, or lowered by the judge to partial with a note that says it is in doubt, never missing."""
-    return finding.status == "met" or (finding.status == "partial" and "niet zeker genoeg" in finding.note)
+    """Met, or lowered by the judge to partial with a note that says why (in doubt, or its evidence no full statement), never missing."""
+    return finding.status == "met" or (finding.status == "partial" and finding.lowered in {"uncertain", "qualified"})
 
 
 # --- numbers in Dutch ---------------------------------------------------------------------------

@@ -66,3 +66,11 @@ def test_terms_read_dutch_phrases_with_articles_and_split_verbs(term: str, text:
     from assistant.review.terms import term_pattern
 
     assert bool(term_pattern(term).search(" ".join(fold(text).split()))) is found
+
+
+def test_the_term_audit_reads_a_term_only_as_written() -> None:
+    from assistant.review.terms import term_pattern
+
+    assert term_pattern("samenvalt").search("ons werkgebied valt daarmee samen met de rho-regio")
+    assert not term_pattern("samenvalt", forms=False).search("ons werkgebied valt daarmee samen met de rho-regio")
+    assert not term_pattern("ongeacht omvang", forms=False).search("ongeacht de omvang")

@@ -23,9 +23,13 @@ SEPARABLE = ("overeen", "samen", "deel", "mee")
 
 
 @lru_cache(maxsize=8192)
-def term_pattern(term: str) -> re.Pattern[str]:
+def term_pattern(term: str, forms: bool = True) -> re.Pattern[str]:
     """Regex of a catalogue term on folded text: at a word start (or anywhere with a leading '*'),
-    running on to longer words; the words of a phrase separated by spaces, hyphens or slashes."""
+    running on to longer words; the words of a phrase separated by spaces, hyphens or slashes.
+
+    With `forms` it also reads the term as Dutch writes it around other words (an article inside a
+    phrase, a separable verb split); without, only the term as written (the term audit's origin test).
+    """
     infix = term.startswith("*")
     words = fold(term.lstrip("*")).split()
     parts = []
@@ -36,9 +40,9 @@ def term_pattern(term: str) -> re.Pattern[str]:
             piece += r"\w*"
         parts.append(piece)
     # an article may stand between the words of a phrase ('ongeacht de omvang' for 'ongeacht omvang')
-    body = (r"[\s\-/]+" + ARTICLE).join(parts)
+    body = (r"[\s\-/]+" + (ARTICLE if forms else "")).join(parts)
     head = "" if infix or not words[0][:1].isalnum() else r"(?<![\w])"
-    split = _separated(words[0]) if len(words) == 1 and not infix else None
+    split = _separated(words[0]) if forms and len(words) == 1 and not infix else None
     return re.compile(head + (f"(?:{body}|{split})" if split else body))
 
 
