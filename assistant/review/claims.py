@@ -8,7 +8,7 @@ with its claims and the score it was ranked by.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.catalogue import Requirement
 from assistant.plan import Plan
@@ -104,6 +104,8 @@ class PlanReader:
             text = sentence.folded
             if n + 1 < len(sentences) and not sentences[n + 1].window and (len(text.split()) <= 5 or ANAPHOR.match(sentences[n + 1].folded)):
                 text = f"{text} {sentences[n + 1].folded}"
+                if len(sentence.folded.split()) <= 5:  # 'Escalatieladder.' says nothing without the sentence it opens
+                    sentence = replace(sentence, end=sentences[n + 1].end, folded=text)
             state = clause_state(text, requirement)
             # 'We nodigen hen uit …': the pronoun stands for what the sentence before named
             before = sentences[n - 1].folded if n and not sentence.window and REFERS_BACK.search(sentence.folded) else ""
