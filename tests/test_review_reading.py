@@ -74,3 +74,12 @@ def test_the_term_audit_reads_a_term_only_as_written() -> None:
     assert term_pattern("samenvalt").search("ons werkgebied valt daarmee samen met de rho-regio")
     assert not term_pattern("samenvalt", forms=False).search("ons werkgebied valt daarmee samen met de rho-regio")
     assert not term_pattern("ongeacht omvang", forms=False).search("ongeacht de omvang")
+
+
+def test_a_split_verb_is_found_in_the_plan_index_and_by_the_concept_pre_check() -> None:
+    from assistant.review.language import matches
+    from assistant.review.terms import TermIndex
+
+    texts = ["ons werkgebied valt daarmee samen met de rho-regio", "het werkgebied is kleiner dan de regio"]
+    assert TermIndex(texts).find("samenvalt") == {0}
+    assert matches(texts[0], ("gelijk", "samenvalt")) and not matches(texts[1], ("gelijk", "samenvalt"))

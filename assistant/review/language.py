@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from assistant.catalogue import Requirement
 from assistant.domain import get_domain, get_review_rules
-from assistant.review.terms import has_term, term_pattern
+from assistant.review.terms import has_term, literals, term_pattern
 from assistant.text import fold
 
 # The reading rules are data (`data/review.toml`, [reading]): general Dutch, one pattern each.
@@ -81,11 +81,7 @@ def group_pattern(group: tuple[str, ...]) -> re.Pattern[str]:
 @lru_cache(maxsize=4096)
 def _literals(group: tuple[str, ...]) -> tuple[str, ...]:
     """Substrings one of which must occur for any term of the group to match (a cheap pre-check)."""
-    out = []
-    for term in group:
-        words = fold(term.lstrip("*")).split()
-        out.append(words[0] if words else "")
-    return tuple(dict.fromkeys(out))
+    return tuple(dict.fromkeys(literal for term in group for literal in literals(term)))
 
 
 def matches(folded: str, group: Sequence[str]) -> bool:

@@ -46,6 +46,15 @@ def term_pattern(term: str, forms: bool = True) -> re.Pattern[str]:
     return re.compile(head + (f"(?:{body}|{split})" if split else body))
 
 
+def literals(term: str) -> tuple[str, ...]:
+    """Substrings one of which stands in any text the term matches (a cheap pre-check before the regex)."""
+    words = fold(term.lstrip("*")).split()
+    if not words:
+        return ("",)
+    particle = next((p for p in SEPARABLE if len(words) == 1 and _separated(words[0]) and words[0].startswith(p)), None)
+    return (words[0], particle) if particle else (words[0],)
+
+
 def _separated(word: str) -> str | None:
     """A separable verb as a main clause splits it: 'samenvalt' also reads 'valt (daarmee) samen'."""
     for particle in SEPARABLE:
@@ -95,6 +104,9 @@ class TermIndex:
         bare = fold(term.lstrip("*"))
         if not term.startswith("*") and re.fullmatch(r"[a-z0-9]+", bare):
             found = frozenset(self._prefixed(bare))
+            if len(hints := literals(term)) > 1:  # a separable verb, split in a main clause
+                pattern = term_pattern(term)
+                found |= frozenset(i for i in self.postings.get(hints[1], ()) if pattern.search(self.texts[i]))
         else:
             first = WORD.findall(bare)
             if term.startswith("*") or not first or not bare[:1].isalnum():
