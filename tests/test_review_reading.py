@@ -54,8 +54,8 @@ def test_an_open_question_in_the_plan_is_no_evidence(catalogue, embedder) -> Non
 @pytest.mark.parametrize(
     ("term", "text", "found"),
     [
-        ("ongeacht omvang", "elk lid heeft één stem, ongeacht de omvang van de organisatie", True),
-        ("samenvalt", "ons werkgebied valt daarmee samen met de rho-regio", True),
+        ("overleg met huisartsen", "het overleg met de huisartsen vindt elke maand plaats", True),
+        ("samenvalt", "het gebied van de coöperatie valt geheel samen met dat van de huisartsenkring", True),
         ("samenwerkt", "de huisartsen werken in de wijk samen met het sociaal team", True),
         ("deelneemt", "de apotheek neemt vanaf januari deel aan het overleg", True),
         ("samenwerkt", "we werken met een vast team, de gemeente en de wijkverpleging en vele anderen samen", False),  # too far apart
@@ -71,15 +71,15 @@ def test_terms_read_dutch_phrases_with_articles_and_split_verbs(term: str, text:
 def test_the_term_audit_reads_a_term_only_as_written() -> None:
     from assistant.review.terms import term_pattern
 
-    assert term_pattern("samenvalt").search("ons werkgebied valt daarmee samen met de rho-regio")
-    assert not term_pattern("samenvalt", forms=False).search("ons werkgebied valt daarmee samen met de rho-regio")
-    assert not term_pattern("ongeacht omvang", forms=False).search("ongeacht de omvang")
+    assert term_pattern("samenvalt").search("het gebied van de coöperatie valt geheel samen met dat van de huisartsenkring")
+    assert not term_pattern("samenvalt", forms=False).search("het gebied van de coöperatie valt geheel samen met dat van de huisartsenkring")
+    assert not term_pattern("overleg met huisartsen", forms=False).search("overleg met de huisartsen")
 
 
 def test_a_split_verb_is_found_in_the_plan_index_and_by_the_concept_pre_check() -> None:
     from assistant.review.language import matches
     from assistant.review.terms import TermIndex
 
-    texts = ["ons werkgebied valt daarmee samen met de rho-regio", "het werkgebied is kleiner dan de regio"]
+    texts = ["het gebied van de coöperatie valt geheel samen met dat van de huisartsenkring", "het werkgebied is kleiner dan de regio"]
     assert TermIndex(texts).find("samenvalt") == {0}
     assert matches(texts[0], ("gelijk", "samenvalt")) and not matches(texts[1], ("gelijk", "samenvalt"))

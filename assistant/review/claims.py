@@ -104,7 +104,7 @@ class PlanReader:
             text = sentence.folded
             if n + 1 < len(sentences) and not sentences[n + 1].window and (len(text.split()) <= 5 or ANAPHOR.match(sentences[n + 1].folded)):
                 text = f"{text} {sentences[n + 1].folded}"
-                if len(sentence.folded.split()) <= 5:  # 'Escalatieladder.' says nothing without the sentence it opens
+                if len(sentence.folded.split()) <= 5:  # a heading-like opening ('Begroting.') says nothing without the sentence it opens
                     sentence = replace(sentence, end=sentences[n + 1].end, folded=text)
             state = clause_state(text, requirement)
             # 'We nodigen hen uit …': the pronoun stands for what the sentence before named

@@ -39,7 +39,7 @@ def term_pattern(term: str, forms: bool = True) -> re.Pattern[str]:
         if n < len(words) - 1 and word[-1:].isalnum() and len(word) > 2:
             piece += r"\w*"
         parts.append(piece)
-    # an article may stand between the words of a phrase ('ongeacht de omvang' for 'ongeacht omvang')
+    # an article may stand between the words of a phrase ('overleg met de huisartsen' for 'overleg met huisartsen')
     body = (r"[\s\-/]+" + (ARTICLE if forms else "")).join(parts)
     head = "" if infix or not words[0][:1].isalnum() else r"(?<![\w])"
     split = _separated(words[0]) if forms and len(words) == 1 and not infix else None
@@ -56,7 +56,7 @@ def literals(term: str) -> tuple[str, ...]:
 
 
 def _separated(word: str) -> str | None:
-    """A separable verb as a main clause splits it: 'samenvalt' also reads 'valt (daarmee) samen'."""
+    """A separable verb as a main clause splits it: 'samenwerkt' also reads 'werkt (nauw) samen'."""
     for particle in SEPARABLE:
         rest = word[len(particle):]
         stem = rest[:-1] if rest.endswith("t") else rest[:-2] if rest.endswith("en") else ""
