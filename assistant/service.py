@@ -26,7 +26,7 @@ from assistant.models import Answer, ChatTurn, Citation, Document, DocumentInfo,
 from assistant.retrieve import Hit, HybridRetriever, Mode, VectorStore
 from assistant.settings import Settings, get_settings
 from assistant.text import terms, unreadable_character, words
-from assistant.understand import DUTCH_MARKERS, ENGLISH_MARKERS, understand
+from assistant.understand import DUTCH_MARKERS, ENGLISH_MARKERS, Query, understand
 
 FOREIGN_MARKERS = {"les", "le", "la", "des", "est", "sont", "pour", "avec", "quelle", "quelles", "quel", "qui", "que",
                    "der", "das", "ist", "und", "für", "fur", "welche", "nicht", "wie", "el", "los", "las", "es", "para",
@@ -207,15 +207,17 @@ class Assistant:
 
     def ask(self, question: str, insurer: str | None = None, history: Sequence[ChatTurn] = ()) -> Answer:
         """Answer one question; follow-ups use the earlier turns in `history`."""
+        query = self._query(question, insurer, history)
+        return self._verified(self.composer.compose(query, self.library))
+
+    def _query(self, question: str, insurer: str | None, history: Sequence[ChatTurn]) -> Query:
+        """The question checked and read, with the insurer it is asked for."""
         question = self.check_question(question)
         canonical = self.resolve_insurer(insurer)
-        history = self.check_history(history)
-        library = self.library
-        query = understand(question, history, canonical)
+        query = understand(question, self.check_history(history), canonical)
         if canonical:
             query.insurers = [canonical]
-        answer = self.composer.compose(query, library)
-        return self._verified(answer)
+        return query
 
     def retrieve(self, question: str, mode: str = "product", k: int | None = None, insurer: str | None = None,
                  history: Sequence[ChatTurn] = ()) -> list[Hit]:
@@ -230,7 +232,7 @@ class Assistant:
         retriever = self.library.retriever
         if mode != "product":
             return retriever.search(question, k, mode=mode)
-        query = understand(" ".join(question.split()), list(history), self.resolve_insurer(insurer))
+        query = self._query(question, insurer, history)
         return retriever.search(query.text, k, expansions=query.expansions)
 
     def extract(self, data: bytes, filename: str) -> ExtractedText:
