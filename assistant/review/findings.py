@@ -92,9 +92,10 @@ def _source(requirement: Requirement) -> SourceRef:
     )
 
 
-def _finding(requirement: Requirement, status: str, evidence: list[Evidence], note: str) -> Finding:
+def _finding(requirement: Requirement, status: str, evidence: list[Evidence], note: str, lowered: str | None = None) -> Finding:
     return Finding(id=requirement.id, bouwsteen=requirement.bouwsteen, insurer=requirement.insurer,
-                   requirement=requirement.requirement, status=status, evidence=evidence, source=_source(requirement), note=note)
+                   requirement=requirement.requirement, status=status, evidence=evidence, source=_source(requirement), note=note,
+                   lowered=lowered)
 
 
 def _aggregate(requirement: Requirement, findings: Sequence[Finding]) -> Finding:
@@ -234,10 +235,7 @@ def _verdict_finding(plan: Plan, item: Assessment, verdict: Verdict, document: D
         note = judgement.note
     if not is_faithful(note, [e.quote for e in evidence], requirement):
         note = fallback_note(status)
-    finding = _finding(requirement, status, evidence, note)
-    if status == "partial" and verdict.reason:
-        finding.lowered = verdict.reason
-    return finding
+    return _finding(requirement, status, evidence, note, verdict.reason if status == "partial" and verdict.reason else None)
 
 
 def review_plan(plan: Plan, insurer: str, requirements: Sequence[Requirement], embedder: Embedder | None, *,
