@@ -42,8 +42,8 @@ def term_pattern(term: str, forms: bool = True) -> re.Pattern[str]:
     # an article may stand between the words of a phrase ('overleg met de huisartsen' for 'overleg met huisartsen')
     body = (r"[\s\-/]+" + (ARTICLE if forms else "")).join(parts)
     head = "" if infix or not words[0][:1].isalnum() else r"(?<![\w])"
-    split = _separated(words[0]) if forms and len(words) == 1 and not infix else None
-    return re.compile(head + (f"(?:{body}|{split})" if split else body))
+    split = _split_verb(words[0]) if forms and len(words) == 1 and not infix else None
+    return re.compile(head + (f"(?:{body}|{split[1]})" if split else body))
 
 
 def literals(term: str) -> tuple[str, ...]:
@@ -51,18 +51,21 @@ def literals(term: str) -> tuple[str, ...]:
     words = fold(term.lstrip("*")).split()
     if not words:
         return ("",)
-    particle = next((p for p in SEPARABLE if len(words) == 1 and _separated(words[0]) and words[0].startswith(p)), None)
-    return (words[0], particle) if particle else (words[0],)
+    split = _split_verb(words[0]) if len(words) == 1 else None
+    return (words[0], split[0]) if split else (words[0],)
 
 
-def _separated(word: str) -> str | None:
-    """A separable verb as a main clause splits it: 'samenwerkt' also reads 'werkt (nauw) samen'."""
+def _split_verb(word: str) -> tuple[str, str] | None:
+    """A separable verb as a main clause splits it: 'samenwerkt' also reads 'werkt (nauw) samen'.
+
+    The particle and the pattern of the split form, or None when `word` is no such verb form.
+    """
     for particle in SEPARABLE:
         rest = word[len(particle):]
         stem = rest[:-1] if rest.endswith("t") else rest[:-2] if rest.endswith("en") else ""
         if word.startswith(particle) and len(stem) >= 3 and not rest.startswith("ge") and not rest.endswith("st"):
             # the verb in any person ('valt', 'vallen'), up to four words, then the particle
-            return rf"(?<![\w]){re.escape(stem)}\w*(?:\s+[\w-]+){{0,4}}?\s+{particle}(?![\w])"
+            return particle, rf"(?<![\w]){re.escape(stem)}\w*(?:\s+[\w-]+){{0,4}}?\s+{particle}(?![\w])"
     return None
 
 
