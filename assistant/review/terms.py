@@ -39,7 +39,7 @@ def term_pattern(term: str, forms: bool = True) -> re.Pattern[str]:
         if n < len(words) - 1 and word[-1:].isalnum() and len(word) > 2:
             piece += r"\w*"
         parts.append(piece)
-    # an article may stand between the words of a phrase ('overleg met de huisartsen' for 'overleg met huisartsen')
+    # an article may stand between the words of a phrase ('overleg met de apothekers' for 'overleg met apothekers')
     body = (r"[\s\-/]+" + (ARTICLE if forms else "")).join(parts)
     head = "" if infix or not words[0][:1].isalnum() else r"(?<![\w])"
     split = _split_verb(words[0]) if forms and len(words) == 1 and not infix else None
