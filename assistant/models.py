@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from assistant.domain import get_domain
 
@@ -104,7 +104,7 @@ class Citation(BaseModel):
     title: str = ""
     section: str
     insurer: InsurerName | None
-    bouwsteen: int | None = Field(None, ge=1, le=7)
+    bouwsteen: int | None = Field(None, ge=1, le=len(get_domain().bouwstenen))
     page: int | None = Field(None, ge=1)
     quote: str = Field(min_length=1)
     passage_id: str | None = None
@@ -126,6 +126,18 @@ class Answer(BaseModel):
         description="Offset in `answer` where context begins: before it, the sentences that state the answer; "
                     "after it, the surrounding passages (shown collapsed). None when the whole text is the answer.",
     )
+    # The ids of the passages retrieved or looked up for this question; not part of the contract.
+    _reached: frozenset[str] | None = PrivateAttr(None)
+
+    def reached(self, passage_ids: set[str]) -> Answer:
+        """Record which passages were retrieved for this answer's question (what it may cite)."""
+        self._reached = frozenset(passage_ids)
+        return self
+
+    @property
+    def reached_passages(self) -> frozenset[str] | None:
+        """The passages retrieved for this question, when the composer recorded them."""
+        return self._reached
 
 
 class ChatTurn(BaseModel):

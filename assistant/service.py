@@ -242,9 +242,10 @@ class Assistant:
         return load_bytes(data, filename, self.settings.document_limits)
 
     def _verified(self, answer: Answer) -> Answer:
-        """Every quote must sit verbatim at its offsets; an answer that fails this is not given."""
+        """Every quote must sit verbatim at its offsets, inside a passage retrieved for this question;
+        an answer that fails this is not given."""
         for citation in answer.citations + answer.related:
-            if not self.citation_is_valid(citation):
+            if not (self.citation_is_valid(citation) and self._was_retrieved(citation, answer.reached_passages)):
                 return Answer(question=answer.question, abstained=True, citations=[], reason="citation_check_failed",
                               answer="Er ging iets mis bij het controleren van de bronvermelding; daarom geen antwoord.")
         return answer
@@ -253,6 +254,12 @@ class Assistant:
         document = self.library.documents.get(citation.document)
         return (document is not None and citation.start is not None and citation.end is not None
                 and document.text[citation.start:citation.end] == citation.quote)
+
+    def _was_retrieved(self, citation: Citation, reached: frozenset[str] | None) -> bool:
+        """The citation quotes a passage that was retrieved (or looked up) for the question, within its span."""
+        passage = self.library.passages_by_id.get(citation.passage_id or "")
+        return (passage is not None and reached is not None and passage.id in reached and passage.document_id == citation.document
+                and citation.start is not None and citation.end is not None and passage.start <= citation.start < citation.end <= passage.end)
 
     # --- the corpus ---------------------------------------------------------------------------
 

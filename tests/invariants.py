@@ -31,6 +31,14 @@ def cited_passages_exist(answer: Answer, assistant) -> None:  # noqa: ANN001
         assert passage.start <= citation.start < citation.end <= passage.end
 
 
+def cited_passages_were_retrieved(answer: Answer) -> None:
+    """Every cited or related passage was retrieved or looked up for this very question."""
+    reached = answer.reached_passages
+    assert reached is not None, "the composer recorded no retrieval"
+    for citation in answer.citations + answer.related:
+        assert citation.passage_id in reached, citation
+
+
 def abstention_cites_nothing(answer: Answer) -> None:
     """An abstention supports no claim: no citations and no [n] markers."""
     assert answer.abstained
@@ -57,6 +65,7 @@ def answer_first_is_cited(answer: Answer) -> None:
 def trustworthy_answer(answer: Answer, assistant) -> None:  # noqa: ANN001
     """All answer invariants at once."""
     quotes_are_verbatim(answer, assistant)
+    cited_passages_were_retrieved(answer)
     if answer.abstained:
         abstention_cites_nothing(answer)
     else:

@@ -66,3 +66,23 @@ def test_retrieval_is_reached_through_the_service(service: Assistant) -> None:
         assert len(service.retrieve("escalatieladder kwartaalrapportage", mode, k=3)) == 3
     with pytest.raises(BadInputError, match="zoekwijze"):
         service.retrieve("escalatieladder", "semantisch")
+
+
+class _CitesAnotherQuestion:
+    """A composer whose answer cites what was retrieved for a different question."""
+
+    def __init__(self, service: Assistant) -> None:
+        self.inner, self.service = service.composer, service
+
+    def compose(self, query, library):  # noqa: ANN001, ANN201 - the composer protocol
+        answer = self.inner.compose(query, library)
+        other = self.inner.compose(self.service._query("Wat vraagt Menzis over de escalatieladder?", None, []), library)
+        return answer.model_copy(update={"citations": other.citations}).reached(answer.reached_passages)
+
+
+def test_an_answer_citing_passages_not_retrieved_for_its_question_is_not_given(service: Assistant) -> None:
+    honest = service.ask("Wanneer moet het RESV-plan klaar zijn?")
+    assert honest.citations and not honest.abstained
+    service.composer = _CitesAnotherQuestion(service)
+    refused = service.ask("Wanneer moet het RESV-plan klaar zijn?")
+    assert refused.abstained and refused.reason == "citation_check_failed" and refused.citations == []

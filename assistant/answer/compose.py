@@ -20,7 +20,8 @@ class GroundedComposer:
 
     def compose(self, query: Query, library: Library) -> Answer:
         """Answer `query` from the library, or abstain and say why."""
-        return decide(Context.of(query, library))
+        ctx = Context.of(query, library)
+        return decide(ctx).reached(ctx.sources.reached)
 
 
 def decide(ctx: Context) -> Answer:

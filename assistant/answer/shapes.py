@@ -104,8 +104,8 @@ def phase_outline(ctx: Context) -> Answer | None:
     """What a phase holds: its own text, then each of its parts (sub-sections) by heading."""
     groups: list[Group] = []
     for number in ctx.q.phases:
-        inside = [p for p in ctx.lib.passages if p.section and p.kind != "footnote"
-                  and (m := PHASE_HEADING.match(fold(p.section[0]))) and int(m.group(1)) == number]
+        inside = ctx.sources.select(lambda p: bool(p.section) and p.kind != "footnote"
+                                    and (m := PHASE_HEADING.match(fold(p.section[0]))) is not None and int(m.group(1)) == number)
         if not inside:
             continue
         heading = inside[0].section[0]
@@ -136,8 +136,8 @@ def which_insurers(ctx: Context) -> Answer:
             found.append((insurer, matched))
         else:
             missing.append(insurer)
-    guidance = [p for p in ctx.lib.passages if p.insurer is None and p.kind != "cell" and relevant(p)
-                and (not allow_bs or p.bouwsteen in allow_bs)][:3]
+    guidance = ctx.sources.reach([p for p in ctx.lib.passages if p.insurer is None and p.kind != "cell" and relevant(p)
+                                  and (not allow_bs or p.bouwsteen in allow_bs)][:3])
     if not found and not guidance:
         return ctx.out.abstain("fact_not_in_sources", ctx.out.say("message", "no_insurer_names"), ctx.near())
     citations = Citations(ctx.lib.documents)
@@ -152,7 +152,7 @@ def which_insurers(ctx: Context) -> Answer:
 def hoofdtaken(ctx: Context) -> Answer | None:
     """The hoofdtaken asked for, from the handreiking's own list."""
     q = ctx.q
-    chosen = [p for p in ctx.lib.passages if p.kind == "hoofdtaak" and (q.all_hoofdtaken or p.hoofdtaak in q.hoofdtaken)]
+    chosen = ctx.sources.select(lambda p: p.kind == "hoofdtaak" and (q.all_hoofdtaken or p.hoofdtaak in q.hoofdtaken))
     if not chosen:
         return None
     return ctx.out.answer([(ctx.out.say("heading", "hoofdtaken", count=len(ctx.domain.hoofdtaken)), chosen)])
@@ -269,7 +269,7 @@ def section_asked(ctx: Context, hits: Sequence[Hit], focus: Sequence[str]) -> li
         if all(any(h == f or (len(f) >= 5 and h.startswith(f)) for h in heading) for f in focus) and len(named) >= 0.75 * len(heading):
             body = [p for p in ctx.lib.passages if p.document_id == hit.passage.document_id and p.section == section]
             if len(body) <= MAX_SECTION:
-                return body
+                return ctx.sources.reach(body)
     return []
 
 

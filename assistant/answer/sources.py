@@ -1,17 +1,20 @@
 """What a composer may look up in the library besides the ranked hits: the insurers' bullets, the
-handreiking's text per bouwsteen, continuations, lists after a lead-in, footnotes."""
+handreiking's text per bouwsteen, continuations, lists after a lead-in, footnotes.
+
+Every passage a lookup or a search hands out is recorded in `Sources.reached`: an answer may cite
+only passages reached for its own question (checked by the service before an answer is given)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
 from assistant.answer.citations import Claim, body_span, sentences
 from assistant.ingest.corpus import footnote_number, has_footnote_mark
 from assistant.lexicon import Lexicon
 from assistant.models import Document, Passage
-from assistant.retrieve import HybridRetriever
+from assistant.retrieve import Hit, HybridRetriever
 from assistant.text import collapse, sentence_spans
 
 MAX_LIST = 10
@@ -35,13 +38,30 @@ class Sources:
     def __init__(self, library: Library) -> None:
         self.lib = library
         self.by_id = {p.id: p for p in library.passages}
+        self.reached: set[str] = set()
+
+    def reach(self, passages: Iterable[Passage]) -> list[Passage]:
+        """Record `passages` as reached for this question, and return them."""
+        out = list(passages)
+        self.reached.update(p.id for p in out)
+        return out
+
+    def select(self, keep: Callable[[Passage], bool]) -> list[Passage]:
+        """The library's passages that `keep` accepts, in index order."""
+        return self.reach(p for p in self.lib.passages if keep(p))
+
+    def search(self, text: str, k: int, **options) -> list[Hit]:  # noqa: ANN003 - the retriever's options
+        """The retriever's top `k` hits for `text`."""
+        hits = self.lib.retriever.search(text, k=k, **options)
+        self.reach(h.passage for h in hits)
+        return hits
 
     def bullets(self, insurer: str, bouwsteen: int | None = None) -> list[Passage]:
-        return [p for p in self.lib.passages if p.kind == "bullet" and p.insurer == insurer and (bouwsteen is None or p.bouwsteen == bouwsteen)]
+        return self.select(lambda p: p.kind == "bullet" and p.insurer == insurer and (bouwsteen is None or p.bouwsteen == bouwsteen))
 
     def handreiking(self, bouwsteen: int, footnotes: bool = False) -> list[Passage]:
-        return [p for p in self.lib.passages if p.insurer is None and p.bouwsteen == bouwsteen and p.kind != "cell"
-                and (footnotes or p.kind != "footnote") and self.lib.documents[p.document_id].info.kind == "handreiking"]
+        return self.select(lambda p: p.insurer is None and p.bouwsteen == bouwsteen and p.kind != "cell"
+                           and (footnotes or p.kind != "footnote") and self.lib.documents[p.document_id].info.kind == "handreiking")
 
     def with_continuations(self, passages: Iterable[Passage]) -> list[Passage]:
         """Add the other half of a sentence split across passages, keeping document order."""
@@ -52,7 +72,7 @@ class Sources:
         for passage in self.lib.passages:
             if passage.continues in chosen:
                 chosen.setdefault(passage.id, passage)
-        return sorted(chosen.values(), key=lambda p: (p.document_id, p.start))
+        return self.reach(sorted(chosen.values(), key=lambda p: (p.document_id, p.start)))
 
     def runs(self, passages: Iterable[Passage]) -> list[list[Passage]]:
         """Each passage with the passages that continue its last sentence, in document order."""
@@ -107,7 +127,7 @@ class Sources:
                 if passage.kind != "list_item" or passage.section != lead.section or (passage.lead_in and collapse(passage.lead_in) != body):
                     break
                 items.append(passage)
-            return items[:MAX_LIST]
+            return self.reach(items[:MAX_LIST])
         out: list[Passage] = []
         children: set[tuple[str, ...]] = set()
         for passage in after:
@@ -122,11 +142,11 @@ class Sources:
             out.append(passage)  # sub-items of a list item that ends in ':'
             if len(out) >= MAX_LIST:
                 break
-        return out
+        return self.reach(out)
 
     def footnotes(self, passage: Passage) -> list[Passage]:
         """Footnotes of the same document whose mark `passage` carries."""
         if passage.kind == "footnote":
             return []
-        return [note for note in self.lib.passages if note.document_id == passage.document_id
-                and (number := footnote_number(note)) is not None and has_footnote_mark(passage.text, number)]
+        return self.select(lambda note: note.document_id == passage.document_id
+                           and (number := footnote_number(note)) is not None and has_footnote_mark(passage.text, number))
