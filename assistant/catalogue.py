@@ -17,8 +17,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from assistant.domain import get_domain
 from assistant.errors import CorpusError
-from assistant.ingest.corpus import load_document, passages_of, read_manifest
+from assistant.ingest.corpus import passages_of
+from assistant.ingest.manifest import load_document, read_manifest
 from assistant.models import Document, InsurerName
 from assistant.text import collapse, fold
 
@@ -57,8 +59,8 @@ class NumberRule(_Spec):
 class Requirement(_Spec):
     """One atomic requirement, where it is stated, and what evidence for it looks like."""
 
-    id: str = Field(pattern=r"^[a-z]+-bs[1-7]-[a-z0-9-]+$")
-    bouwsteen: int = Field(ge=1, le=7)
+    id: str = Field(pattern=r"^[a-z]+-bs\d{1,2}-[a-z0-9-]+$")
+    bouwsteen: int = Field(ge=1, le=len(get_domain().bouwstenen))
     insurer: InsurerName | None = None
     requirement: str = Field(min_length=10)
     document: str

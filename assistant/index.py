@@ -33,7 +33,7 @@ import numpy as np
 from assistant.domain import get_domain
 from assistant.embed import Embedder
 from assistant.errors import IndexNotReadyError, ResvError
-from assistant.ingest.corpus import load_corpus
+from assistant.ingest.manifest import load_corpus
 from assistant.models import Document, Passage
 from assistant.retrieve import VectorStore, dense_text
 

@@ -21,7 +21,6 @@ from assistant.text import sentence_spans
 
 DOCUMENT_ID = "plan"
 MAX_WORDS = 140  # a longer paragraph is cut at sentence ends into passages of about this size
-BOUWSTEEN_IN_HEADING = re.compile(r"\bbouwsteen\s*(?:nr\.?\s*)?([1-7])\b")
 NUMBERED_HEADING = re.compile(r"^(?:(?:hoofdstuk|bijlage|deel|paragraaf)\s+)?(\d{1,2}(?:\.\d{1,2})*)\.?\s+\S", re.IGNORECASE)
 CHAPTER_WORD = re.compile(r"^(?:hoofdstuk|bouwsteen|bijlage|deel)\b", re.IGNORECASE)
 WORD = re.compile(r"[^\W_]+", re.UNICODE)

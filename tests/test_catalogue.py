@@ -10,7 +10,8 @@ import pytest
 
 from assistant.catalogue import load_catalogue, locate_quote
 from assistant.errors import CorpusError
-from assistant.ingest.corpus import load_document, passages_of, read_manifest
+from assistant.ingest.corpus import passages_of
+from assistant.ingest.manifest import load_document, read_manifest
 from assistant.settings import PROJECT_ROOT
 from assistant.text import collapse
 

@@ -15,7 +15,7 @@ from assistant.errors import (
     NoTextLayerError,
     UnsupportedFileError,
 )
-from assistant.ingest.corpus import load_corpus
+from assistant.ingest.manifest import load_corpus
 from assistant.ingest.loaders import load_bytes
 from assistant.ingest.segment import segment
 from assistant.settings import DocumentLimits

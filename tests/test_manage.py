@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.errors import BadInputError, CorpusError, DocumentError, EmptyDocumentError
-from assistant.ingest.corpus import read_manifest
+from assistant.ingest.manifest import read_manifest
 from assistant.settings import Settings
 from tests.documents import make_image_only_pdf
 from tests.plans import GOOD_PLAN, make_plan_docx

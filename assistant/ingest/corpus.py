@@ -1,4 +1,4 @@
-"""Manifest + files -> `Document`s and `Passage`s, structured by the kind of document.
+"""`Document` -> `Passage`s, structured by the kind of document.
 
 - handreiking / other: sections from headings (phases, bouwstenen, their sub-headings), passages
   per paragraph and list item (keeping the list's lead-in), hoofdtaken and footnotes recognised;
@@ -9,23 +9,16 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
-
-from pydantic import ValidationError
 
 from assistant.domain import bouwsteen_numbers, get_domain
-from assistant.errors import CorpusError, DocumentError, EmptyDocumentError
-from assistant.ingest.loaders import load_path
+from assistant.errors import EmptyDocumentError
 from assistant.ingest.segment import LIST_MARKER, Block, mask_running_lines, segment
-from assistant.models import Document, DocumentInfo, ExtractedText, Passage
+from assistant.models import Document, ExtractedText, Passage
 from assistant.text import fold, trim
 
-MANIFEST = "manifest.toml"
 FUNCTION_WORDS = {"en", "of", "de", "het", "een", "van", "voor", "met", "in", "op", "aan", "te", "bij", "naar", "om", "dat", "die", "and", "or", "the", "of", "to", "for"}
 BOUWSTEEN_HEADING = re.compile(r"^\s*(?:#+\s*)?bouwsteen\s+(\d+)\b[\s:.\-–]*(.*)$", re.IGNORECASE)
 PHASE_HEADING = re.compile(r"^\s*(?:#+\s*)?fase\s+(\d)\b", re.IGNORECASE)
@@ -33,53 +26,7 @@ FOOTNOTE_TITLE = re.compile(r"Voetnoot (\d+)")
 FOOTNOTE_START = re.compile(r"^(?:[-•·]\s+)?([¹²³⁴⁵⁶⁷⁸⁹⁰]+|\d{1,2})\s+(?=[A-ZÀ-Þ'‘„\"])")
 SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 NUMBERED_SUBHEADING = re.compile(r"^(?:[-•·]\s+)?\(?(\d)[.)]\s+\S")
-HOOFDTAAK_NUMBER = re.compile(r"^(?:[-•·]\s+)?\(?([1-5])\)?\s+\S")
-
-
-def read_manifest(corpus_dir: Path) -> list[DocumentInfo]:
-    """The manifest entries; a clear `CorpusError` when the folder or manifest is missing or wrong."""
-    if not corpus_dir.is_dir():
-        raise CorpusError(f"De corpusmap {corpus_dir} bestaat niet. Zet RESV_CORPUS_DIR naar een map met {MANIFEST}.")
-    path = corpus_dir / MANIFEST
-    if not path.is_file():
-        raise CorpusError(f"In {corpus_dir} ontbreekt {MANIFEST} (één [[document]] per bestand).")
-    try:
-        entries = tomllib.loads(path.read_text(encoding="utf-8")).get("document", [])
-        infos = [DocumentInfo(**entry) for entry in entries]
-    except (tomllib.TOMLDecodeError, ValidationError, TypeError) as exc:
-        raise CorpusError(f"{path} is ongeldig: {exc}") from exc
-    if not infos:
-        raise CorpusError(f"{path} noemt geen documenten.")
-    ids = [i.id for i in infos]
-    if len(set(ids)) != len(ids):
-        raise CorpusError(f"{path}: document-id's moeten uniek zijn.")
-    return infos
-
-
-def load_document(corpus_dir: Path, info: DocumentInfo) -> Document:
-    """Read one manifest entry's file; errors name the file."""
-    path = corpus_dir / info.file
-    if not path.is_file():
-        raise CorpusError(f"{info.id}: bestand {path} ontbreekt.")
-    try:
-        extracted = load_path(path)
-    except DocumentError as exc:
-        raise CorpusError(f"{info.id} ({path.name}): {exc.message}") from exc
-    return Document(info=info, extracted=extracted, sha256=hashlib.sha256(extracted.text.encode()).hexdigest())
-
-
-def load_corpus(corpus_dir: Path) -> tuple[list[Document], list[Passage]]:
-    """All documents of the manifest and their passages, in reading order."""
-    documents, passages = [], []
-    for info in read_manifest(corpus_dir):
-        document = load_document(corpus_dir, info)
-        try:
-            found = citable_passages(document)
-        except DocumentError as exc:
-            raise CorpusError(f"{info.id} ({info.file}): {exc.message}") from exc
-        documents.append(document)
-        passages.extend(found)
-    return documents, passages
+HOOFDTAAK_NUMBER = re.compile(r"^(?:[-•·]\s+)?\(?(\d{1,2})\)?\s+\S")
 
 
 def citable_passages(document: Document) -> list[Passage]:
@@ -275,7 +222,7 @@ def _place_footnotes(nodes: list[_Node]) -> None:
 
 def _hoofdtaak_number(block: Block, nodes: list[_Node]) -> int | None:
     match = HOOFDTAAK_NUMBER.match(block.text.strip())
-    if match:
+    if match and int(match.group(1)) in {int(t.key) for t in get_domain().hoofdtaken}:
         return int(match.group(1))
     if block.indent and nodes and nodes[-1].hoofdtaak:
         return nodes[-1].hoofdtaak  # an indented sub-item belongs to the task above it

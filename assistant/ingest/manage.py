@@ -20,7 +20,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from assistant.errors import BadInputError, CorpusError
-from assistant.ingest.corpus import MANIFEST, citable_passages, read_manifest
+from assistant.ingest.corpus import citable_passages
+from assistant.ingest.manifest import MANIFEST, read_manifest
 from assistant.ingest.loaders import load_bytes
 from assistant.models import Document, DocumentInfo
 from assistant.settings import DocumentLimits
