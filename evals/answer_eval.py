@@ -20,7 +20,6 @@ import shutil
 import sys
 import time
 import tomllib
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,8 +28,8 @@ from assistant.errors import ResvError
 from assistant.models import Answer, ChatTurn, Passage
 
 from evals import metrics as m
+from evals.answer_scores import _per_category, _scores
 from evals.baselines import LlamaIndexBaseline
-from evals.format import console, num, pct, table
 
 HERE = Path(__file__).resolve().parent
 REAL = HERE.parent.parent / "shared" / "real"
@@ -38,18 +37,7 @@ SPLIT = HERE / "questions-split.toml"
 SETS = ("seed", "paraphrase", "real")
 HALVES = ("development", "validation")
 K = 10  # results retrieved per query; hit@1, hit@5 and MRR@10 are read from them
-FIRST_CHARS = 300  # a fact question's answer states the fact within this many characters
-# categories whose answer is a list (a requirement cell, a section): the list is the answer, not one fact
-LIST_CATEGORIES = frozenset({"cell", "bouwsteen", "comparison", "which-insurers", "hoofdtaak", "phase"})
 WARM_UP_QUESTION = "Wat is een RESV-plan?"
-ANSWER_SYSTEMS = ("product", "hybrid", "bm25", "dense", "llama-index")
-SYSTEM_LABELS = {
-    "product": "product (understanding + hybrid)",
-    "hybrid": "hybrid, raw question",
-    "bm25": "BM25 alone",
-    "dense": "dense alone",
-    "llama-index": "llama-index default",
-}
 REAL_DOCUMENTS = {  # manifest entries of the real documents, as a maintainer would add them
     "integraal-zorgakkoord-2022": ("Integraal Zorgakkoord: samen werken aan gezonde zorg", "16 september 2022", "Rijksoverheid (VWS en partners)"),
     "gezond-en-actief-leven-akkoord-2023": ("Gezond en Actief Leven Akkoord (GALA)", "31 januari 2023", "Rijksoverheid (VWS, VNG, ZN)"),
@@ -59,6 +47,7 @@ Echo = Callable[[str], None]
 
 
 def split() -> dict[str, dict]:
+    """Each set's entry in `questions-split.toml`: its file and its frozen validation ids."""
     return tomllib.loads(SPLIT.read_text(encoding="utf-8"))
 
 
@@ -223,84 +212,6 @@ def _answer_row(service, item: dict, answer: Answer, seconds: float, error: str 
         "product": product, "retrieval": systems}
 
 
-def _scores(rows: list[dict]) -> dict:
-    """Every figure of a set (or a half of it)."""
-    return {"n": len(rows), "systems": {name: _system_scores(rows, name) for name in ANSWER_SYSTEMS}, "citations": _citation_scores(rows),
-            "latency": _latency(rows), "languages": {lang: _language_scores([r for r in rows if r["lang"] == lang]) for lang in ("nl", "en")},
-            "fact_first": _fact_first(rows)}
-
-
-def _language_scores(rows: list[dict]) -> dict:
-    answerable = [r for r in rows if not r["abstain"]]
-    return {"n": len(rows), "accuracy": m.share(sum(r["product"]["correct"] for r in answerable), len(answerable)),
-            "abstention": m.binary_scores([r["abstain"] for r in rows], [r["product"]["abstained"] for r in rows])}
-
-
-def _fact_first(rows: list[dict]) -> dict:
-    """Share of answered fact questions whose answer states a fact within the first FIRST_CHARS characters."""
-    asked = [r for r in rows if not r["abstain"] and r["category"] not in LIST_CATEGORIES]
-    early = sum(m.fact_within(r["facts"], r["product"]["answer"], FIRST_CHARS) for r in asked if not r["product"]["abstained"])
-    return {"n": len(asked), "within": early, "share": m.share(early, len(asked))}
-
-
-def _system_scores(rows: list[dict], name: str) -> dict:
-    answerable = [r for r in rows if not r["abstain"]]
-    with_support = [r for r in answerable if r["retrieval"][name]["support_recall@5"] is not None]
-    retrieval = m.retrieval_scores([r["retrieval"][name]["rank"] for r in with_support])
-    recalls = [r["retrieval"][name]["support_recall@5"] for r in with_support]
-    retrieval["support_recall@5"] = m.share(sum(recalls), len(recalls))
-    if name == "product":
-        chars = [r["product"]["chars"] for r in answerable if not r["product"]["abstained"]]
-        found = [r["product"]["facts_found"] for r in answerable]
-        correct = [r["product"]["correct"] for r in rows]
-        predicted_abstain = [r["product"]["abstained"] for r in rows]
-    else:
-        chars = [r["retrieval"][name]["chars"] for r in answerable]
-        found = [r["retrieval"][name]["facts_found"] for r in answerable]
-        correct = [r["retrieval"][name]["correct"] for r in rows]
-        predicted_abstain = [False] * len(rows)
-    return {
-        "retrieval": retrieval,
-        "accuracy": m.share(sum(all(f) for f in found), len(found)),
-        "fact_recall": m.share(sum(sum(f) for f in found), sum(len(f) for f in found)),
-        "overall": m.share(sum(correct), len(correct)),
-        "answer_chars_p50": m.percentile(chars, 50),
-        "abstention": m.binary_scores([r["abstain"] for r in rows], predicted_abstain),
-        "n_answerable": len(answerable),
-    }
-
-
-def _citation_scores(rows: list[dict]) -> dict:
-    every = [c for r in rows for c in r["product"]["citations"]]
-    support = [c for r in rows if not r["abstain"] and not r["product"]["abstained"] for c in r["product"]["citations"] if c["support"]]
-    return {"total": len(every), "valid": sum(c["valid"] for c in every), "validity": m.share(sum(c["valid"] for c in every), len(every)),
-            "scored": len(support), "precise": sum(c["precise"] for c in support),
-            "precision": m.share(sum(c["precise"] for c in support), len(support))}
-
-
-def _latency(rows: list[dict]) -> dict:
-    seconds = [r["product"]["seconds"] for r in rows]
-    return {"n": len(seconds), "p50_ms": _ms(m.percentile(seconds, 50)), "p95_ms": _ms(m.percentile(seconds, 95)),
-            "max_ms": _ms(max(seconds, default=None))}
-
-
-def _ms(seconds: float | None) -> float | None:
-    return None if seconds is None else round(seconds * 1000, 1)
-
-
-def _per_category(rows: list[dict]) -> dict:
-    groups: dict[str, list[dict]] = defaultdict(list)
-    for row in rows:
-        groups[row["category"]].append(row)
-    out = {}
-    for category, members in groups.items():
-        entry = {"n": len(members), "product": m.share(sum(r["product"]["correct"] for r in members), len(members))}
-        for name in ANSWER_SYSTEMS[1:]:
-            entry[name] = m.share(sum(r["retrieval"][name]["correct"] for r in members), len(members))
-        out[category] = entry
-    return out
-
-
 def _failure(row: dict) -> dict:
     """Why the product got an item wrong, in terms a maintainer can act on."""
     product = row["product"]
@@ -361,79 +272,3 @@ def answers_summary(results: dict) -> dict:
                 "latency_p50_ms": scores["latency"]["p50_ms"], "latency_p95_ms": scores["latency"]["p95_ms"],
             }
     return out
-
-
-ANSWER_HEADER = ("system", "hit@1", "hit@5", "MRR@10", "supp.rec@5", "accuracy", "fact recall", "overall", "abst. P", "abst. R",
-                 "chars p50")
-PRODUCT_HEADER = ("half", "n", "accuracy", "acc. nl", "acc. en", "fact ≤300", "cit. valid", "cit. precise", "abst. P/R nl",
-                  "abst. P/R en", "chars p50", "p50 ms", "p95 ms")
-
-
-def _answer_rows(scores: dict) -> list[list[str]]:
-    rows = []
-    for name in ANSWER_SYSTEMS:
-        s = scores["systems"][name]
-        r = s["retrieval"]
-        rows.append([SYSTEM_LABELS[name], pct(r["hit@1"]), pct(r["hit@5"]), num(r["mrr"]), pct(r["support_recall@5"]),
-                     pct(s["accuracy"]), pct(s["fact_recall"]), pct(s["overall"]), pct(s["abstention"]["precision"]),
-                     pct(s["abstention"]["recall"]), num(s["answer_chars_p50"], 0)])
-    return rows
-
-
-def _product_rows(result: dict) -> list[list[str]]:
-    rows = []
-    for half, scores in [*result["halves"].items(), ("all", result)]:
-        lang, c, lat, product = scores["languages"], scores["citations"], scores["latency"], scores["systems"]["product"]
-        pr = [f"{pct(lang[code]['abstention']['precision'])}/{pct(lang[code]['abstention']['recall'])}" for code in ("nl", "en")]
-        rows.append([half, str(scores["n"]), pct(product["accuracy"]), pct(lang["nl"]["accuracy"]), pct(lang["en"]["accuracy"]),
-                     pct(scores["fact_first"]["share"]), pct(c["validity"]), pct(c["precision"]), *pr,
-                     num(product["answer_chars_p50"], 0), num(lat["p50_ms"], 0), num(lat["p95_ms"], 0)])
-    return rows
-
-
-def answers_table(results: dict) -> str:
-    lines = []
-    for name, result in results.items():
-        lines += ["", f"Antwoorden, set {name} ({result['meta']['items']} vragen, {result['meta']['seconds']} s)",
-                  console(PRODUCT_HEADER, _product_rows(result))]
-        for half in HALVES:
-            lines += [f"  {half}:", console(ANSWER_HEADER, _answer_rows(result["halves"][half]))]
-    return "\n".join(lines)
-
-
-def answers_markdown(results: dict) -> list[str]:
-    out = ["## Antwoorden", "",
-           "Per set de vaste helften (`evals/questions-split.toml`): *development* mag worden bekeken en is waarop regels "
-           "worden afgesteld, *validation* nooit. Retrieval-kolommen tellen over items met een bronpassage; *accuracy* over items "
-           "met een antwoord; *overall* over alle items (een terecht onthouden antwoord telt als goed); *fact ≤300*: een feit "
-           "staat in de eerste 300 tekens (feitvragen, geen lijstvragen); *cit. precise*: het citaat bevat een feit of is een "
-           "bronpassage. Baselines antwoorden met hun top-5 teksten en onthouden zich nooit.", ""]
-    for name, result in results.items():
-        meta = result["meta"]
-        out += [f"### Set `{name}`: {meta['items']} vragen", "",
-                f"Embedder `{meta['embedder']}`, top-{meta['k']}, {meta['seconds']} s"
-                + (f", indexeren van het corpus met de echte documenten {result['ingest_seconds']} s" if "ingest_seconds" in result else "")
-                + ".", "", *table(PRODUCT_HEADER, _product_rows(result)), ""]
-        for half in HALVES:
-            out += [f"#### {half}", "", *table(ANSWER_HEADER, _answer_rows(result["halves"][half])), ""]
-        out += _failures_markdown([f for f in result["failures"] if f["half"] == "development"])
-    return out
-
-
-def _failures_markdown(failures: list[dict]) -> list[str]:
-    """The development half's wrong answers by cause (the validation half is scored, never read item by item)."""
-    out = [f"#### Fout beantwoord, development ({len(failures)}), per oorzaak", ""]
-    by_cause: dict[str, list[dict]] = defaultdict(list)
-    for failure in failures:
-        by_cause[failure["cause"]].append(failure)
-    for cause, members in sorted(by_cause.items(), key=lambda kv: -len(kv[1])):
-        out += [f"- **{cause}** ({len(members)})"]
-        for f in members:
-            context = f" (na: {' / '.join(f['history'])})" if f["history"] else ""
-            insurer = f" [insurer={f['insurer']}]" if f["insurer"] else ""
-            out.append(f"  - `{f['id']}` ({f['category']}): {f['question']}{context}{insurer}")
-            if f["missing_facts"]:
-                out.append(f"    - ontbrekende feiten: {'; '.join(repr(x) for x in f['missing_facts'])} · retrieval-rang: "
-                           f"{f['retrieval_rank'] or '>' + str(K)}")
-            out.append(f"    - antwoord: {f['answer_excerpt']}")
-    return out + [""]

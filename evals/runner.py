@@ -16,7 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from evals import metrics as m
-from evals.answer_eval import answers_markdown, answers_summary, answers_table, run_sets
+from evals.answer_eval import answers_summary, run_sets
+from evals.answer_report import answers_markdown, answers_table
 from evals.review_eval import reviews_markdown, reviews_summary, reviews_table, run_reviews
 
 HERE = Path(__file__).resolve().parent
