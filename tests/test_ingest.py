@@ -134,3 +134,22 @@ def test_manifest_errors_are_clear(tmp_path: Path):
     (tmp_path / "manifest.toml").write_text('[[document]]\nid = "x"\ntitle = "X"\nkind = "other"\nfile = "ontbreekt.txt"\n')
     with pytest.raises(CorpusError, match="ontbreekt"):
         load_corpus(tmp_path)
+
+
+def test_a_table_of_contents_is_navigation_not_passages(tmp_path: Path):
+    contents = ["Inhoud", "1 Inleiding 3", "2 Wie doen er mee ......... 3", "3 Wat we gaan doen in de wijk en", "de regio 4",
+                "4 Geld en verantwoording 5", "Bijlage A – Deelnemers 5"]
+    body = [["Wie doen er mee", "De huisartsen en de wijkverpleging werken samen in de regio."],
+            ["Wat we gaan doen", "We starten in 2027 met twee wijkteams.", "Kosten per jaar in euro:",
+             "Coördinatie 2027 120", "Secretariaat 2027 45", "Scholing 2027 30", "Overleg 2027 12"],
+            ["Geld en verantwoording", "Elk kwartaal rapporteren we aan de verzekeraar."]]
+    (tmp_path / "plan.pdf").write_bytes(make_pdf([["Regioplan Eerstelijn"], contents, *body]))
+    (tmp_path / "manifest.toml").write_text('[[document]]\nid = "p"\ntitle = "P"\nkind = "other"\nfile = "plan.pdf"\n', encoding="utf-8")
+    _, passages = load_corpus(tmp_path)
+    text = "\n".join(p.text for p in passages)
+    for entry in contents[1:]:
+        assert entry.split(".")[0] not in text, entry
+    # figures ending a table's rows are content: they fall, or point past the document's pages
+    for row in body[1][3:]:
+        assert row in text, row
+    assert "twee wijkteams" in text and "Elk kwartaal" in text

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,9 @@ LIST_MARKER = re.compile(r"^[ \t]*(?:[-*•·▪◦–]|\(?\d{1,2}[.)]|\(\d{1,2}
 MD_HEADING = re.compile(r"^#{1,6}[ \t]+")
 # "Pagina 3 van 7" is a page number wherever extraction put it on the page
 PAGE_OF_LINE = re.compile(r"^\s*(?:pagina|page|blz\.?)\s*\d{1,3}\s*(?:van|of|/)\s*\d{1,3}\s*$", re.IGNORECASE)
+# A contents entry: a title, then (after dot leaders or spaces) the page it starts on.
+CONTENTS_ENTRY = re.compile(r"^(?=.*[^\W\d_]{2}).{2,160}?(?:\s*[.·…_]{2,}\s*|\s+)(\d{1,3})\s*$")
+MIN_CONTENTS_ENTRIES = 4
 PAGE_NUMBER_LINE = re.compile(r"^\s*(?:pagina|page|blz\.?|p\.)?\s*[-–]?\s*\d{1,3}\s*(?:(?:van|of|/)\s*\d{1,3})?\s*[-–]?\s*$", re.IGNORECASE)
 TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 TERMINAL = ".:;!?…"
@@ -162,12 +166,41 @@ def _attach_lead_ins(blocks: list[Block]) -> None:
                 pass  # a nested lead-in item: the items below still belong to the outer lead-in
 
 
+def contents_lines(text: str, lines: Sequence[tuple[int, int]], page_starts: Sequence[int]) -> list[tuple[int, int]]:
+    """The lines of a table of contents: on one page, at least MIN_CONTENTS_ENTRIES entries in a row
+    that each end in the number of a later page of the document, in page order. An entry's title may
+    wrap onto one line without a number. Figures at the end of a table's rows rarely pass: they
+    would have to rise, stay within the page count and point past the page they stand on.
+    """
+    found: list[tuple[int, int]] = []
+    for n, page_start in enumerate(page_starts):
+        page_end = page_starts[n + 1] - 1 if n + 1 < len(page_starts) else len(text)
+        run: list[tuple[int, int]] = []
+        entries = last = 0
+        wrapped: tuple[int, int] | None = None
+        for span in [(s, e) for s, e in lines if page_start <= s and e <= page_end and text[s:e].strip()]:
+            match = CONTENTS_ENTRY.match(text[span[0]:span[1]].strip())
+            page = int(match.group(1)) if match else 0
+            later = n + 1 < page <= len(page_starts)
+            if later and page >= last:
+                run += [wrapped, span] if wrapped else [span]
+                entries, last, wrapped = entries + 1, page, None
+            elif run and not later and wrapped is None:
+                wrapped = span
+            else:
+                found += run if entries >= MIN_CONTENTS_ENTRIES else []
+                run, entries, last, wrapped = ([span], 1, page, None) if later else ([], 0, 0, None)
+        found += run if entries >= MIN_CONTENTS_ENTRIES else []
+    return found
+
+
 def mask_running_lines(extracted: ExtractedText) -> str:
     """The text with page breaks as line breaks and running headers, footers and page numbers blanked.
 
     Every replacement keeps the length, so offsets into the mask are offsets into the text.
     A running line is one of the first or last three lines of a page that recurs (digits aside)
-    on at least half of the pages; a line "Pagina 3 van 7" is a page number wherever it stands. A bullet glyph alone on its line (as PDF extraction leaves
+    on at least half of the pages; a line "Pagina 3 van 7" is a page number wherever it stands.
+    A table of contents (see `contents_lines`) is navigation, not content: it is blanked too. A bullet glyph alone on its line (as PDF extraction leaves
     it) is joined to its item.
     """
     text = extracted.text.replace("\f", "\n")
@@ -186,6 +219,8 @@ def mask_running_lines(extracted: ExtractedText) -> str:
         for (start, end), key in keys.items():
             if key in running or PAGE_NUMBER_LINE.match(text[start:end]):
                 chars[start:end] = " " * (end - start)
+        for start, end in contents_lines(text, lines, starts):
+            chars[start:end] = " " * (end - start)
     for start, end in lines:
         if PAGE_OF_LINE.match(text[start:end]):
             chars[start:end] = " " * (end - start)
