@@ -153,3 +153,17 @@ def test_a_table_of_contents_is_navigation_not_passages(tmp_path: Path):
     for row in body[1][3:]:
         assert row in text, row
     assert "twee wijkteams" in text and "Elk kwartaal" in text
+
+
+def test_running_headers_mirrored_on_left_and_right_pages_are_removed(tmp_path: Path):
+    topics = ["de huisartsen", "de wijkverpleging", "de apotheken", "de fysiotherapeuten", "de gemeenten", "het sociaal domein",
+              "de patiënten"]
+    pages = [["Regioplan", "Concept voor de regiotafel"]]  # a cover page without the running header
+    for n, topic in enumerate(topics, start=2):
+        header = f"Regioplan Eerstelijn 2026 | {n}" if n % 2 else f"{n} | Regioplan Eerstelijn 2026"
+        pages.append([header, f"Wat {topic} bijdragen", f"Hier staat wat {topic} in de regio samen doen."])
+    (tmp_path / "plan.pdf").write_bytes(make_pdf(pages))
+    (tmp_path / "manifest.toml").write_text('[[document]]\nid = "p"\ntitle = "P"\nkind = "other"\nfile = "plan.pdf"\n', encoding="utf-8")
+    _, passages = load_corpus(tmp_path)
+    assert len([p for p in passages if "samen doen" in p.text]) == 7
+    assert not [p for p in passages if "Regioplan Eerstelijn" in p.text or any("Regioplan Eerstelijn" in s for s in p.section)]

@@ -194,12 +194,18 @@ def contents_lines(text: str, lines: Sequence[tuple[int, int]], page_starts: Seq
     return found
 
 
+def running_key(line: str) -> str:
+    """What a running header or footer keeps from page to page: its words, whatever their order,
+    with every number as '#' ("Regioplan 2026 | 12" and "13 | Regioplan 2026" are one)."""
+    return " ".join(sorted(re.findall(r"[^\W\d_]+|#", re.sub(r"\d+", "#", line))))
+
+
 def mask_running_lines(extracted: ExtractedText) -> str:
     """The text with page breaks as line breaks and running headers, footers and page numbers blanked.
 
     Every replacement keeps the length, so offsets into the mask are offsets into the text.
-    A running line is one of the first or last three lines of a page that recurs (digits aside)
-    on at least half of the pages; a line "Pagina 3 van 7" is a page number wherever it stands.
+    A running line is one of the first or last three lines of a page that recurs (digits, order
+    and separators aside: left and right pages mirror it) on at least half of the pages; a line "Pagina 3 van 7" is a page number wherever it stands.
     A table of contents (see `contents_lines`) is navigation, not content: it is blanked too. A bullet glyph alone on its line (as PDF extraction leaves
     it) is joined to its item.
     """
@@ -213,7 +219,7 @@ def mask_running_lines(extracted: ExtractedText) -> str:
             page_end = starts[n + 1] - 1 if n + 1 < len(starts) else len(text)
             page_lines = [(s, e) for s, e in lines if page_start <= s and e <= page_end and text[s:e].strip()]
             edges.extend(page_lines[:3] + page_lines[-3:])
-        keys = {span: re.sub(r"\d+", "#", " ".join(text[span[0]:span[1]].split())) for span in set(edges)}
+        keys = {span: running_key(text[span[0]:span[1]]) for span in set(edges)}
         seen = Counter(keys.values())
         running = {k for k, n in seen.items() if sum(c.isalpha() for c in k) >= 4 and n >= max(2, len(starts) // 2) and len(k) <= 120}
         for (start, end), key in keys.items():
