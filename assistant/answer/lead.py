@@ -7,12 +7,11 @@ from collections.abc import Mapping, Sequence
 
 from assistant.answer.citations import Claim
 from assistant.answer.focus import Focus, coverage
-from assistant.answer.sources import Sources
+from assistant.answer.sources import MIN_WORDS, Sources
 from assistant.models import Passage
 from assistant.text import words
 from assistant.understand import FACT_PATTERNS
 
-MIN_WORDS = 4  # fewer words is a heading or a label, not a statement
 SECOND = 0.9  # a second sentence leads too when it scores this close to the best
 MIN_SCORE = 0.34  # below this score (share of the focus, closeness in meaning) a sentence does not state the answer
 RANK_PRIOR = 0.15  # retrieval order breaks ties between sentences that cover the focus alike

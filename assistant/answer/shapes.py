@@ -197,6 +197,8 @@ def general(ctx: Context) -> Answer:
     wanted = q.wants or ("date" if q.wants_date_maybe else None)
     if wanted in FACT_PATTERNS:
         support += [h.passage for h in hits if h.passage not in support and ctx.focus.states_fact([h.passage], wanted)][:2]
+    # A label or a lead-in without its list states nothing: neither answer nor context.
+    support = [p for p in support if ctx.sources.says_something(p, support)] or support
     stated = wanted in FACT_PATTERNS and ctx.focus.states_fact(support, wanted)
     if q.wants and not stated:  # q.wants, when set, is the wanted kind
         return ctx.out.abstain("fact_not_in_sources", ctx.out.say(

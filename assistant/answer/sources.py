@@ -15,9 +15,10 @@ from assistant.ingest.corpus import footnote_number, has_footnote_mark
 from assistant.lexicon import Lexicon
 from assistant.models import Document, Passage
 from assistant.retrieve import Hit, HybridRetriever
-from assistant.text import collapse, sentence_spans
+from assistant.text import collapse, sentence_spans, words
 
 MAX_LIST = 10
+MIN_WORDS = 4  # fewer words (numbers aside) is a heading or a label, not a statement
 # "Escalatieladder: Het RESV-plan bevat …": a labelled item starts a new point, not a sub-item.
 LABELLED = re.compile(r"^[-•·\s]*[A-ZÀ-Þ][^:.\n]{0,50}:\s")
 
@@ -109,6 +110,13 @@ class Sources:
                 if extra not in out:
                     out.append(extra)
         return out
+
+    def says_something(self, passage: Passage, chosen: Sequence[Passage]) -> bool:
+        """A statement, not a label: a paragraph of enough words (an item or a policy bullet may be
+        terse: its list or table says what it is about), and a lead-in only with the list it opens."""
+        if passage.kind == "paragraph" and len([w for w in words(passage.text) if not w.isdigit()]) < MIN_WORDS:
+            return False
+        return not passage.text.rstrip().endswith(":") or any(item in chosen for item in self.introduced(passage))
 
     def introduced(self, passage: Passage) -> list[Passage]:
         """The list or sub-sections a passage ending in ':' introduces; nothing for any other."""
