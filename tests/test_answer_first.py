@@ -77,3 +77,25 @@ def test_messages_have_both_languages_with_the_same_fields():
             assert row["nl"].strip() and row["en"].strip(), key
             # Dutch alone needs the article-bound pronoun after a kind of fact ("dat", "die").
             assert fields(row["en"]) <= fields(row["nl"]) and fields(row["nl"]) - fields(row["en"]) <= {"which"}, key
+
+
+def test_a_label_or_a_lone_lead_in_states_nothing(tmp_path):
+    from types import SimpleNamespace
+
+    from assistant.answer.sources import Sources
+    from assistant.ingest.manifest import load_corpus
+
+    (tmp_path / "notitie.md").write_text(
+        "# Notitie\n\nZie onderdeel G.\n\nBorging opzet:\n\nDe coördinator legt elk kwartaal verantwoording af aan het bestuur.\n\n"
+        "Deelnemers zijn:\n\n- Huisartsenzorg\n- Wijkverpleging\n", encoding="utf-8")
+    (tmp_path / "manifest.toml").write_text('[[document]]\nid = "n"\ntitle = "Notitie"\nkind = "other"\nfile = "notitie.md"\n',
+                                            encoding="utf-8")
+    documents, passages = load_corpus(tmp_path)
+    sources = Sources(SimpleNamespace(passages=passages, documents={d.id: d for d in documents}))
+    by_text = {p.text.strip(): p for p in passages}
+    lead_in, items = by_text["Deelnemers zijn:"], [by_text["- Huisartsenzorg"], by_text["- Wijkverpleging"]]
+    assert not sources.says_something(by_text["Zie onderdeel G."], passages)
+    assert not sources.says_something(by_text["Borging opzet:"], passages)  # the paragraph after it is no list of it
+    assert sources.says_something(by_text["De coördinator legt elk kwartaal verantwoording af aan het bestuur."], passages)
+    assert sources.says_something(lead_in, [lead_in, *items]) and not sources.says_something(lead_in, [lead_in])
+    assert all(sources.says_something(item, items) for item in items)  # short, but items of a list

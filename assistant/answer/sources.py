@@ -114,9 +114,9 @@ class Sources:
     def says_something(self, passage: Passage, chosen: Sequence[Passage]) -> bool:
         """A statement, not a label: a paragraph of enough words (an item or a policy bullet may be
         terse: its list or table says what it is about), and a lead-in only with the list it opens."""
-        if passage.kind == "paragraph" and len([w for w in words(passage.text) if not w.isdigit()]) < MIN_WORDS:
-            return False
-        return not passage.text.rstrip().endswith(":") or any(item in chosen for item in self.introduced(passage))
+        if passage.text.rstrip().endswith(":"):
+            return any(item in chosen for item in self.introduced(passage))
+        return passage.kind != "paragraph" or len([w for w in words(passage.text) if not w.isdigit()]) >= MIN_WORDS
 
     def introduced(self, passage: Passage) -> list[Passage]:
         """The list or sub-sections a passage ending in ':' introduces; nothing for any other."""
