@@ -205,9 +205,10 @@ def mask_running_lines(extracted: ExtractedText) -> str:
 
     Every replacement keeps the length, so offsets into the mask are offsets into the text.
     A running line is one of the first or last three lines of a page that recurs (digits, order
-    and separators aside: left and right pages mirror it) on at least half of the pages; a line "Pagina 3 van 7" is a page number wherever it stands.
-    A table of contents (see `contents_lines`) is navigation, not content: it is blanked too. A bullet glyph alone on its line (as PDF extraction leaves
-    it) is joined to its item.
+    and separators aside: left and right pages mirror it) on at least half of the pages; a line
+    "Pagina 3 van 7" is a page number wherever it stands. A table of contents (see
+    `contents_lines`) is navigation, not content: it is blanked too. A bullet glyph alone on its
+    line (as PDF extraction leaves it) is joined to its item.
     """
     text = extracted.text.replace("\f", "\n")
     chars = list(text)
