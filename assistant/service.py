@@ -207,11 +207,15 @@ class Assistant:
 
     def ask(self, question: str, insurer: str | None = None, history: Sequence[ChatTurn] = ()) -> Answer:
         """Answer one question; follow-ups use the earlier turns in `history`."""
-        query = self._query(question, insurer, history)
+        return self.answer(self.read_question(question, insurer, history))
+
+    def answer(self, query: Query) -> Answer:
+        """The answer to a question `read_question` has checked and read."""
         return self._verified(self.composer.compose(query, self.library))
 
-    def _query(self, question: str, insurer: str | None, history: Sequence[ChatTurn]) -> Query:
-        """The question checked and read, with the insurer it is asked for."""
+    def read_question(self, question: str, insurer: str | None = None, history: Sequence[ChatTurn] = ()) -> Query:
+        """The question checked (`InvalidQuestionError`, `UnknownInsurerError`, `BadInputError`) and read,
+        with the insurer it is asked for."""
         question = self.check_question(question)
         canonical = self.resolve_insurer(insurer)
         query = understand(question, self.check_history(history), canonical)
@@ -232,7 +236,7 @@ class Assistant:
         retriever = self.library.retriever
         if mode != "product":
             return retriever.search(question, k, mode=mode)
-        query = self._query(question, insurer, history)
+        query = self.read_question(question, insurer, history)
         return retriever.search(query.text, k, expansions=query.expansions)
 
     def extract(self, data: bytes, filename: str) -> ExtractedText:

@@ -19,7 +19,6 @@ import httpx
 import pytest
 
 from assistant.api.answers import answer_events
-from assistant.api.schemas import AskRequest
 from assistant.service import Assistant
 from assistant.settings import Settings
 from tests.hostile import docx_with_body, encrypted_pdf, paragraphs, pdf_stream_bomb, rewrite_docx
@@ -226,7 +225,7 @@ def test_a_failure_after_the_status_line_ends_the_stream_with_an_error_event(tmp
     assistant = Assistant(Settings(data_dir=tmp_path / "data", corpus_dir=tmp_path / "corpus"))
 
     async def collect() -> list[bytes]:
-        return [event async for event in answer_events(assistant, AskRequest(question=QUESTION))]
+        return [event async for event in answer_events(assistant, assistant.read_question(QUESTION))]
 
     events = asyncio.run(collect())
     assert len(events) == 1 and events[0].startswith(b"event: error\ndata: ")

@@ -76,7 +76,7 @@ class _CitesAnotherQuestion:
 
     def compose(self, query, library):  # noqa: ANN001, ANN201 - the composer protocol
         answer = self.inner.compose(query, library)
-        other = self.inner.compose(self.service._query("Wat vraagt Menzis over de escalatieladder?", None, []), library)
+        other = self.inner.compose(self.service.read_question("Wat vraagt Menzis over de escalatieladder?"), library)
         return answer.model_copy(update={"citations": other.citations}).reached(answer.reached_passages)
 
 

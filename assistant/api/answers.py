@@ -17,6 +17,7 @@ from assistant.domain import get_domain, get_review_rules
 from assistant.errors import ResvError
 from assistant.models import Answer
 from assistant.service import Assistant, PassageView
+from assistant.understand import Query
 
 log = logging.getLogger("assistant.api")
 router = APIRouter(prefix="/api", responses=ERROR_RESPONSES)
@@ -44,20 +45,18 @@ def chat(body: AskRequest, assistant: Assistant = Depends(ready_assistant)) -> S
     Invalid input is refused as ordinary JSON before the stream starts; a failure after that is
     sent as `event: error` with `{"detail": ...}`.
     """
-    assistant.check_question(body.question)
-    assistant.resolve_insurer(body.insurer)
-    assistant.check_history(body.history)
+    query = assistant.read_question(body.question, body.insurer, body.history)
     return StreamingResponse(
-        answer_events(assistant, body),
+        answer_events(assistant, query),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
 
 
-async def answer_events(assistant: Assistant, body: AskRequest) -> AsyncIterator[bytes]:
+async def answer_events(assistant: Assistant, query: Query) -> AsyncIterator[bytes]:
     """The encoded events of one answer; whatever fails once the status line is sent ends the stream with `error`."""
     try:
-        answer = await run_in_threadpool(assistant.ask, body.question, body.insurer, body.history)
+        answer = await run_in_threadpool(assistant.answer, query)
         # Encoded here, inside the try: text that cannot be sent becomes an error event, not a cut stream.
         events = [_event("delta", {"text": chunk}) for chunk in text_chunks(answer.answer)]
         events += [_event("answer", answer.model_dump(mode="json")), _event("done", {})]
