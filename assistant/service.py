@@ -110,6 +110,7 @@ class Assistant:
         self.composer = make_composer(self.settings)
         self._library: Library | None = None
         self._requirements: list | None = None
+        self._requirement_vectors = None  # the catalogue's vectors, for every review; made on first use
         self._lock = threading.Lock()
         self._catalogue_lock = threading.Lock()
         self._review_warm_up: threading.Thread | None = None
@@ -345,14 +346,23 @@ class Assistant:
                 self._requirements = load_catalogue(self.settings.corpus_dir)
             return self._requirements
 
+    @property
+    def requirement_vectors(self):  # noqa: ANN201 - review.RequirementVectors, imported with the review
+        """The requirements' vectors, kept for every review (and on disk, so a restart does not embed them again)."""
+        from assistant.review import RequirementVectors
+
+        with self._catalogue_lock:
+            if self._requirement_vectors is None:
+                self._requirement_vectors = RequirementVectors(DiskCachedEmbedder(self.embedder, self.settings.data_dir / "vector-cache"))
+            return self._requirement_vectors
+
     def _warm_up_review(self) -> None:
         """Embed the requirement catalogue now, so the first review does not pay for it."""
         from assistant.catalogue import CATALOGUE_FILE
-        from assistant.review import warm_up
 
         if (self.settings.corpus_dir / CATALOGUE_FILE).is_file():  # a corpus for questions only has none
             try:
-                warm_up(self.requirements, DiskCachedEmbedder(self.embedder, self.settings.data_dir / "vector-cache"))
+                self.requirement_vectors(self.requirements)
             except ResvError:
                 pass  # a broken catalogue is reported by the review that needs it
 
@@ -373,7 +383,7 @@ class Assistant:
         from assistant.review.findings import assess
 
         plan, canonical = self._plan(data, filename, insurer)
-        return assess(plan, canonical, self.requirements, self.embedder, mode=mode)
+        return assess(plan, canonical, self.requirements, self.embedder, self.requirement_vectors, mode=mode)
 
     def review(self, data: bytes, filename: str, insurer: str, mode: str = "hybrid", stop: threading.Event | None = None) -> Review:
         """First-pass review of a draft plan against the handreiking and `insurer`'s policy.
@@ -386,7 +396,7 @@ class Assistant:
 
         budget = Budget(self.settings.review_seconds, stop)
         plan, canonical = self._plan(data, filename, insurer)
-        return review_plan(plan, canonical, self.requirements, self.embedder, mode=mode, budget=budget)
+        return review_plan(plan, canonical, self.requirements, self.embedder, self.requirement_vectors, mode=mode, budget=budget)
 
 
 __all__ = ["Assistant", "DocumentSummary", "PassageView", "ResvError"]

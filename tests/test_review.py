@@ -21,9 +21,9 @@ SCHEMA = Path(__file__).resolve().parents[1].parent / "shared" / "contract" / "r
 INSURERS = ("Zilveren Kruis", "CZ", "VGZ", "Menzis")
 
 
-def _review(data: bytes, name: str, insurer: str, catalogue, embedder):  # noqa: ANN001
+def _review(data: bytes, name: str, insurer: str, catalogue, embedder, vectors):  # noqa: ANN001
     plan = read_plan(data, name)
-    return plan, review_plan(plan, insurer, catalogue, embedder)
+    return plan, review_plan(plan, insurer, catalogue, embedder, vectors)
 
 
 def _trustworthy(plan, review) -> None:  # noqa: ANN001
@@ -36,13 +36,13 @@ def _trustworthy(plan, review) -> None:  # noqa: ANN001
 
 
 @pytest.fixture(scope="module")
-def good_pdf_review(catalogue, embedder):  # noqa: ANN001
-    return _review(make_plan_pdf(GOOD_PLAN), "lindenhoven.pdf", "Zilveren Kruis", catalogue, embedder)
+def good_pdf_review(catalogue, embedder, vectors):  # noqa: ANN001
+    return _review(make_plan_pdf(GOOD_PLAN), "lindenhoven.pdf", "Zilveren Kruis", catalogue, embedder, vectors)
 
 
 @pytest.fixture(scope="module")
-def gaps_review(catalogue, embedder):  # noqa: ANN001
-    return _review(make_plan_docx(GAPS_PLAN), "weidenbroek.docx", "Zilveren Kruis", catalogue, embedder)
+def gaps_review(catalogue, embedder, vectors):  # noqa: ANN001
+    return _review(make_plan_docx(GAPS_PLAN), "weidenbroek.docx", "Zilveren Kruis", catalogue, embedder, vectors)
 
 
 def _by_id(review) -> dict:  # noqa: ANN001
@@ -52,17 +52,17 @@ def _by_id(review) -> dict:  # noqa: ANN001
 PLAN_TITLE = "# RESV-plan Eerstelijn Aadorp 2027–2029\n\n"
 
 
-def _findings_of(text: str, insurer: str, catalogue, embedder) -> dict:  # noqa: ANN001
+def _findings_of(text: str, insurer: str, catalogue, embedder, vectors) -> dict:  # noqa: ANN001
     """A Markdown plan made of `text` under an RESV-plan's title, reviewed; its findings by requirement id, after the trust checks."""
-    plan, review = _review((PLAN_TITLE + text).encode(), "plan.md", insurer, catalogue, embedder)
+    plan, review = _review((PLAN_TITLE + text).encode(), "plan.md", insurer, catalogue, embedder, vectors)
     assert review.document is not None and review.document.judged
     _trustworthy(plan, review)
     return _by_id(review)
 
 
-def _rules_of(data: bytes, name: str, insurer: str, catalogue, embedder) -> dict:  # noqa: ANN001
+def _rules_of(data: bytes, name: str, insurer: str, catalogue, embedder, vectors) -> dict:  # noqa: ANN001
     """What the reading rules find per requirement id, before the judge weighs it."""
-    _, items = assess(read_plan(data, name), insurer, catalogue, embedder)
+    _, items = assess(read_plan(data, name), insurer, catalogue, embedder, vectors)
     return {item.requirement.id: item.judgement for item in items}
 
 
@@ -102,11 +102,11 @@ def test_plain_counts_skip_years_and_articles() -> None:
 # --- the review object --------------------------------------------------------------------------
 
 
-def test_good_plan_is_trustworthy_and_mostly_met(good_pdf_review, catalogue, embedder) -> None:  # noqa: ANN001
+def test_good_plan_is_trustworthy_and_mostly_met(good_pdf_review, catalogue, embedder, vectors) -> None:  # noqa: ANN001
     plan, review = good_pdf_review
     _trustworthy(plan, review)
     found = _by_id(review)
-    rules = _rules_of(make_plan_pdf(GOOD_PLAN), "lindenhoven.pdf", "Zilveren Kruis", catalogue, embedder)
+    rules = _rules_of(make_plan_pdf(GOOD_PLAN), "lindenhoven.pdf", "Zilveren Kruis", catalogue, embedder, vectors)
     for rid in (
         "zk-bs1-mandatering-kernspelers",
         "zk-bs1-mandatering-overige-disciplines",
@@ -147,12 +147,12 @@ def test_numbers_below_threshold_are_not_met(gaps_review) -> None:  # noqa: ANN0
     assert paramedici.status != "met" and "2" in paramedici.note
 
 
-def test_menzis_operational_wijkverbanden_threshold(catalogue, embedder) -> None:  # noqa: ANN001
-    plan, review = _review(as_text(GAPS_PLAN).encode(), "plan.md", "Menzis", catalogue, embedder)
+def test_menzis_operational_wijkverbanden_threshold(catalogue, embedder, vectors) -> None:  # noqa: ANN001
+    plan, review = _review(as_text(GAPS_PLAN).encode(), "plan.md", "Menzis", catalogue, embedder, vectors)
     finding = _by_id(review)["mz-bs1-operationele-wijkverbanden-start"]
     assert finding.status != "met" and "13" in finding.note
     above = as_text(GAPS_PLAN).replace("13 % operationeel", "25 % operationeel").encode()
-    assert _rules_of(above, "plan.md", "Menzis", catalogue, embedder)["mz-bs1-operationele-wijkverbanden-start"].status == "met"
+    assert _rules_of(above, "plan.md", "Menzis", catalogue, embedder, vectors)["mz-bs1-operationele-wijkverbanden-start"].status == "met"
 
 
 def test_postponement_is_not_fulfilment(gaps_review) -> None:  # noqa: ANN001
@@ -169,29 +169,29 @@ def test_vague_goals_are_not_smart(gaps_review) -> None:  # noqa: ANN001
     assert _by_id(review)["hr-bs3-smart"].status != "met"
 
 
-def test_embedded_instruction_changes_nothing(catalogue, embedder, gaps_review) -> None:  # noqa: ANN001
+def test_embedded_instruction_changes_nothing(catalogue, embedder, vectors, gaps_review) -> None:  # noqa: ANN001
     _, with_instruction = gaps_review
-    _, without = _review(make_plan_docx(instruction_free(GAPS_PLAN)), "weidenbroek.docx", "Zilveren Kruis", catalogue, embedder)
+    _, without = _review(make_plan_docx(instruction_free(GAPS_PLAN)), "weidenbroek.docx", "Zilveren Kruis", catalogue, embedder, vectors)
     assert [(f.id, f.status) for f in with_instruction.findings] == [(f.id, f.status) for f in without.findings]
     assert not any("markeer" in e.quote.lower() for f in with_instruction.findings for e in f.evidence)
 
 
 @pytest.mark.parametrize("insurer", INSURERS)
-def test_only_the_chosen_insurers_requirements(catalogue, embedder, insurer: str) -> None:  # noqa: ANN001
-    plan, review = _review(as_text(GOOD_PLAN).encode(), "plan.md", insurer, catalogue, embedder)
+def test_only_the_chosen_insurers_requirements(catalogue, embedder, vectors, insurer: str) -> None:  # noqa: ANN001
+    plan, review = _review(as_text(GOOD_PLAN).encode(), "plan.md", insurer, catalogue, embedder, vectors)
     _trustworthy(plan, review)
     expected = {r.id for r in catalogue if r.insurer in (None, insurer)}
     assert {f.id for f in review.findings} == expected
     assert all(f.insurer in (None, insurer) for f in review.findings)
 
 
-def test_compound_requirement_names_the_missing_part(catalogue, embedder) -> None:  # noqa: ANN001
+def test_compound_requirement_names_the_missing_part(catalogue, embedder, vectors) -> None:  # noqa: ANN001
     text = (
         "# Samenwerking in de regio\n\n"
         "Het RESV neemt namens de eerste lijn deel aan de IZA-Regiotafel en werkt samen met het ROAZ. "
         "Met ggz-instellingen en ziekenhuizen zijn nog geen afspraken gemaakt.\n"
     )
-    _, review = _review(text.encode(), "plan.md", "VGZ", catalogue, embedder)
+    _, review = _review(text.encode(), "plan.md", "VGZ", catalogue, embedder, vectors)
     finding = _by_id(review)["vgz-bs5-samenwerking-roaz-ziekenhuizen-ggz-gemeenten"]
     assert finding.status == "partial"
     assert "ggz" in finding.note and "ziekenhuizen" in finding.note
@@ -205,10 +205,10 @@ def test_met_and_partial_always_quote_the_plan(gaps_review, good_pdf_review) -> 
                 assert all(e.quote in plan.text for e in finding.evidence)
 
 
-def test_a_long_pdf_is_reviewed_completely(catalogue, embedder) -> None:  # noqa: ANN001
+def test_a_long_pdf_is_reviewed_completely(catalogue, embedder, vectors) -> None:  # noqa: ANN001
     # speed (10 s for 30 pages) is measured by the eval's s/plan and benchmarks/load.py, not asserted here
     data = make_plan_pdf(GOOD_PLAN + GAPS_PLAN, repeat=10)
-    plan, review = _review(data, "lang.pdf", "Zilveren Kruis", catalogue, embedder)
+    plan, review = _review(data, "lang.pdf", "Zilveren Kruis", catalogue, embedder, vectors)
     assert plan.pages and plan.pages >= 10
     _trustworthy(plan, review)
     assert len(review.findings) == len([r for r in catalogue if r.insurer in (None, "Zilveren Kruis")])
@@ -218,27 +218,27 @@ def test_a_long_pdf_is_reviewed_completely(catalogue, embedder) -> None:  # noqa
 
 
 @pytest.mark.parametrize("mode", ["bm25", "dense"])
-def test_baseline_modes_review_the_same_requirements(catalogue, embedder, mode: str) -> None:  # noqa: ANN001
+def test_baseline_modes_review_the_same_requirements(catalogue, embedder, vectors, mode: str) -> None:  # noqa: ANN001
     plan = read_plan(as_text(GOOD_PLAN).encode(), "plan.md")
-    review = review_plan(plan, "CZ", catalogue, embedder, mode=mode)
+    review = review_plan(plan, "CZ", catalogue, embedder, vectors, mode=mode)
     _trustworthy(plan, review)
     assert {f.id for f in review.findings} == {r.id for r in catalogue if r.insurer in (None, "CZ")}
 
 
-def test_unknown_mode_is_refused(catalogue, embedder) -> None:  # noqa: ANN001
+def test_unknown_mode_is_refused(catalogue, embedder, vectors) -> None:  # noqa: ANN001
     plan = read_plan(as_text(GOOD_PLAN).encode(), "plan.md")
     with pytest.raises(ValueError, match="mode"):
-        review_plan(plan, "CZ", catalogue, embedder, mode="keyword")
+        review_plan(plan, "CZ", catalogue, embedder, vectors, mode="keyword")
 
 
-def test_wishes_without_any_target_are_no_smart_impact(catalogue, embedder) -> None:  # noqa: ANN001
+def test_wishes_without_any_target_are_no_smart_impact(catalogue, embedder, vectors) -> None:  # noqa: ANN001
     text = (
         "# Bouwsteen 3 – Impact\n\n"
         "We willen de wachttijden bij de huisarts verminderen. "
         "We streven ernaar dat ouderen langer thuis kunnen wonen. "
         "Hoe we de resultaten meten, bepalen we in 2027 samen met de ROS.\n"
     )
-    found = _findings_of(text, "VGZ", catalogue, embedder)
+    found = _findings_of(text, "VGZ", catalogue, embedder, vectors)
     assert found["hr-bs3-smart"].status == "missing", found["hr-bs3-smart"].note
     assert found["vgz-bs3-impact-smart"].status == "missing", found["vgz-bs3-impact-smart"].note
 
@@ -248,7 +248,7 @@ def test_means_are_no_measurable_target() -> None:
     assert measurable_quantities("de wachttijd daalt van 6 naar 3 weken") == 2
 
 
-def test_an_intention_elsewhere_keeps_a_table_row_from_met(catalogue, embedder) -> None:  # noqa: ANN001
+def test_an_intention_elsewhere_keeps_a_table_row_from_met(catalogue, embedder, vectors) -> None:  # noqa: ANN001
     text = (
         "# Bouwsteen 4 – Activiteiten 2027\n\n"
         "We streven ernaar om in 2027 twee hechte wijkverbanden te starten, als de huisartsen daar tijd voor vinden.\n\n"
@@ -256,19 +256,19 @@ def test_an_intention_elsewhere_keeps_a_table_row_from_met(catalogue, embedder) 
         "| Start twee hechte wijkverbanden | Q2 2027 | huisartsen, wijkverpleging |\n"
         "| Nieuwsbrief voor alle aanbieders | Q1 2027 | projectleider |\n"
     )
-    finding = _findings_of(text, "CZ", catalogue, embedder)["hr-bs4-hechte-wijkverbanden"]
+    finding = _findings_of(text, "CZ", catalogue, embedder, vectors)["hr-bs4-hechte-wijkverbanden"]
     assert finding.status == "partial", finding.note
     assert any("streven ernaar" in e.quote for e in finding.evidence)
 
 
-def test_wijkverpleging_is_no_wijkverband(catalogue, embedder) -> None:  # noqa: ANN001
+def test_wijkverpleging_is_no_wijkverband(catalogue, embedder, vectors) -> None:  # noqa: ANN001
     text = (
         "# Bouwsteen 5 – Samenwerking\n\n"
         "Het netwerk is een samenwerking van huisartsen, apothekers en wijkverpleging in twee gemeenten. "
         "De wijkverpleging werkt samen met de huisartsen, komt maandelijks bijeen met de apothekers "
         "en heeft een vast aanspreekpunt per praktijk voor overleg over kwetsbare ouderen.\n"
     )
-    assert _findings_of(text, "CZ", catalogue, embedder)["hr-bs5-samenwerking-wijkverbanden"].status == "missing"
+    assert _findings_of(text, "CZ", catalogue, embedder, vectors)["hr-bs5-samenwerking-wijkverbanden"].status == "missing"
 
 
 
@@ -328,8 +328,8 @@ READING_RULES = {
 
 
 @pytest.mark.parametrize("rule", sorted(READING_RULES))
-def test_reading_rule(rule: str, catalogue, embedder) -> None:  # noqa: ANN001
+def test_reading_rule(rule: str, catalogue, embedder, vectors) -> None:  # noqa: ANN001
     text, insurer, requirement_id, status = READING_RULES[rule]
-    judgement = _rules_of((PLAN_TITLE + text).encode(), "plan.md", insurer, catalogue, embedder)[requirement_id]
+    judgement = _rules_of((PLAN_TITLE + text).encode(), "plan.md", insurer, catalogue, embedder, vectors)[requirement_id]
     assert judgement.status == status, judgement.note
-    assert _findings_of(text, insurer, catalogue, embedder)[requirement_id].status in {"met": ("met", "partial")}.get(status, (status,))
+    assert _findings_of(text, insurer, catalogue, embedder, vectors)[requirement_id].status in {"met": ("met", "partial")}.get(status, (status,))

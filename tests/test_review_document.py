@@ -32,10 +32,10 @@ def test_real_government_documents_are_no_resv_plans(name: str) -> None:
     assert "geen RESV-plan" in check.statement()
 
 
-def test_a_letter_that_speaks_of_resvs_meets_nothing(catalogue, embedder) -> None:  # noqa: ANN001
+def test_a_letter_that_speaks_of_resvs_meets_nothing(catalogue, embedder, vectors) -> None:  # noqa: ANN001
     # the letter to parliament names RESV's, but as the minister's subject, never as its own plan
     path = _real("kamerbrief-voortgang-iza-azwa-2026.pdf")
-    review = review_plan(read_plan(path.read_bytes(), path.name), "VGZ", catalogue, embedder)
+    review = review_plan(read_plan(path.read_bytes(), path.name), "VGZ", catalogue, embedder, vectors)
     review_of_non_plan_meets_nothing(review)
     review_notes_are_faithful(review, catalogue)
 
@@ -51,9 +51,9 @@ def test_a_plan_titled_as_one_is_an_resv_plan() -> None:
     assert check.is_resv_plan and check.judged
 
 
-def test_an_english_plan_is_recognised_and_judged_met_nowhere(catalogue, embedder) -> None:  # noqa: ANN001
+def test_an_english_plan_is_recognised_and_judged_met_nowhere(catalogue, embedder, vectors) -> None:  # noqa: ANN001
     data = (PLANS / "menzis-twentevelden.docx").read_bytes()
-    review = review_plan(read_plan(data, "plan.docx"), "Menzis", catalogue, embedder)
+    review = review_plan(read_plan(data, "plan.docx"), "Menzis", catalogue, embedder, vectors)
     assert review.document is not None and review.document.is_resv_plan and review.document.language == "en"
     review_of_non_plan_meets_nothing(review)
     assert "Engels" in review.document.statement

@@ -38,15 +38,15 @@ def test_the_judge_only_lowers() -> None:
     assert decide(MET, model.with_threshold(1.0), may_meet=True).status == "partial"
 
 
-def test_the_plan_profile_is_read_from_the_whole_plan(catalogue, embedder) -> None:  # noqa: ANN001
-    _, good = assess(read_plan(make_plan_pdf(GOOD_PLAN), "goed.pdf"), "Zilveren Kruis", catalogue, embedder)
-    _, gaps = assess(read_plan(make_plan_docx(GAPS_PLAN), "gaten.docx"), "Zilveren Kruis", catalogue, embedder)
+def test_the_plan_profile_is_read_from_the_whole_plan(catalogue, embedder, vectors) -> None:  # noqa: ANN001
+    _, good = assess(read_plan(make_plan_pdf(GOOD_PLAN), "goed.pdf"), "Zilveren Kruis", catalogue, embedder, vectors)
+    _, gaps = assess(read_plan(make_plan_docx(GAPS_PLAN), "gaten.docx"), "Zilveren Kruis", catalogue, embedder, vectors)
     assert len({item.features.plan_hedged_share for item in good}) == 1  # one figure per plan
     assert gaps[0].features.plan_hedged_share > good[0].features.plan_hedged_share
     assert gaps[0].features.plan_met_share < good[0].features.plan_met_share
 
 
-def test_a_sentence_in_another_language_under_a_dutch_heading_is_not_met(catalogue, embedder) -> None:  # noqa: ANN001
+def test_a_sentence_in_another_language_under_a_dutch_heading_is_not_met(catalogue, embedder, vectors) -> None:  # noqa: ANN001
     english = "An escalation ladder does not exist yet; we will work it out in 2027."
     plan: list = []
     for block in GOOD_PLAN:
@@ -54,7 +54,7 @@ def test_a_sentence_in_another_language_under_a_dutch_heading_is_not_met(catalog
             plan += [("h2", "Escalatieladder"), ("p", english)]
         else:
             plan.append(block)
-    review = review_plan(read_plan(as_text(plan).encode(), "plan.md"), "Zilveren Kruis", catalogue, embedder)
+    review = review_plan(read_plan(as_text(plan).encode(), "plan.md"), "Zilveren Kruis", catalogue, embedder, vectors)
     ladder = next(f for f in review.findings if f.id == "hr-bs5-escalatieladder")
     assert review.document.judged and ladder.status != "met"
     assert "niet in het Nederlands" in ladder.note or ladder.status == "missing"
@@ -88,11 +88,11 @@ def test_requirement_vectors_are_embedded_once_when_asked_from_many_threads(cata
     assert all((r == results[0]).all() for r in results) and results[0].shape == (12, 384)
 
 
-def test_a_met_the_judge_doubts_is_said_to_be_probably_met(catalogue, embedder) -> None:  # noqa: ANN001
+def test_a_met_the_judge_doubts_is_said_to_be_probably_met(catalogue, embedder, vectors) -> None:  # noqa: ANN001
     from assistant.report import render
 
     plan = read_plan(make_plan_pdf(GOOD_PLAN), "goed.pdf")
-    doubting = review_plan(plan, "Zilveren Kruis", catalogue, embedder, model=fitted_model().with_threshold(1.0))
+    doubting = review_plan(plan, "Zilveren Kruis", catalogue, embedder, vectors, model=fitted_model().with_threshold(1.0))
     doubted = [f for f in doubting.findings if f.lowered == "uncertain"]
     assert doubted and all(f.status == "partial" and "niet zeker genoeg" in f.note for f in doubted)
     assert doubting.summary.uncertain == len(doubted) and doubting.summary.met == 0

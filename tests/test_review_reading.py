@@ -28,12 +28,12 @@ def test_a_demand_of_a_source_is_told_from_the_plans_own_arrangement(sentence: s
     assert restates_demand(" ".join(fold(sentence).split())) is restated
 
 
-def test_a_plan_that_only_repeats_the_insurers_demand_has_not_met_it(catalogue, embedder) -> None:  # noqa: ANN001
+def test_a_plan_that_only_repeats_the_insurers_demand_has_not_met_it(catalogue, embedder, vectors) -> None:  # noqa: ANN001
     repeated = "Zilveren Kruis vraagt dat het RESV elk kwartaal een financieel overzicht met de realisatie per begrotingspost aanlevert."
     plan = [("p", repeated) if b[0] == "p" and str(b[1]).startswith("Zilveren Kruis ontvangt elk kwartaal") else b for b in GOOD_PLAN]
     assert ("p", repeated) in plan
-    before = {f.id: f for f in review_plan(read_plan(as_text(GOOD_PLAN).encode(), "plan.md"), "Zilveren Kruis", catalogue, embedder).findings}
-    after = {f.id: f for f in review_plan(read_plan(as_text(plan).encode(), "plan.md"), "Zilveren Kruis", catalogue, embedder).findings}
+    before = {f.id: f for f in review_plan(read_plan(as_text(GOOD_PLAN).encode(), "plan.md"), "Zilveren Kruis", catalogue, embedder, vectors).findings}
+    after = {f.id: f for f in review_plan(read_plan(as_text(plan).encode(), "plan.md"), "Zilveren Kruis", catalogue, embedder, vectors).findings}
     quarterly = "zk-bs5-financiele-transparantie-kwartaal"
     assert before[quarterly].status == "met"
     assert after[quarterly].status != "met" and all("vraagt dat" not in e.quote for e in after[quarterly].evidence)
@@ -44,10 +44,10 @@ def test_a_question_states_nothing() -> None:
     assert not states_nothing("de escalatieladder kent drie treden: werkgroep, bestuur en bestuurlijk overleg.")
 
 
-def test_an_open_question_in_the_plan_is_no_evidence(catalogue, embedder) -> None:  # noqa: ANN001
+def test_an_open_question_in_the_plan_is_no_evidence(catalogue, embedder, vectors) -> None:  # noqa: ANN001
     plan = [b for b in GOOD_PLAN if not (b[0] == "p" and str(b[1]).startswith("Escalatieladder."))]
     plan += [("h1", "Open vragen"), ("p", "Hoe richten we de escalatieladder tussen de partijen en Zilveren Kruis in, en wie zit de laatste trede voor?")]
-    findings = {f.id: f for f in review_plan(read_plan(as_text(plan).encode(), "plan.md"), "Zilveren Kruis", catalogue, embedder).findings}
+    findings = {f.id: f for f in review_plan(read_plan(as_text(plan).encode(), "plan.md"), "Zilveren Kruis", catalogue, embedder, vectors).findings}
     assert findings["hr-bs5-escalatieladder"].status != "met"
 
 

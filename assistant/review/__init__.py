@@ -27,6 +27,6 @@ doubt the verdict is the lower one: false reassurance is the costly error.
 
 from assistant.review.findings import review_plan
 from assistant.review.numbers import counts, parse_number, percentages
-from assistant.review.rank import warm_up
+from assistant.review.rank import RequirementVectors
 
-__all__ = ["counts", "parse_number", "percentages", "review_plan", "warm_up"]
+__all__ = ["RequirementVectors", "counts", "parse_number", "percentages", "review_plan"]

@@ -46,7 +46,7 @@ from assistant.review.language import hedged
 from assistant.review.notes import fallback_note, lowered_note, met_note
 from assistant.review.parts import MAX_EVIDENCE
 from assistant.review.placement import place, term_index
-from assistant.review.rank import Ranker, requirement_vectors
+from assistant.review.rank import Ranker, RequirementVectors
 from assistant.review.sentences import Sentence
 from assistant.text import fold
 
@@ -187,10 +187,12 @@ def _features(plan: Plan, requirement: Requirement, judgement: Judgement, vector
     )
 
 
-def assess(plan: Plan, insurer: str, requirements: Sequence[Requirement], embedder: Embedder | None, *,
+def assess(plan: Plan, insurer: str, requirements: Sequence[Requirement], embedder: Embedder | None,
+           requirement_vectors: RequirementVectors | None = None, *,
            mode: str = "hybrid", budget: Budget | None = None) -> tuple[DocumentCheck, list[Assessment]]:
     """The document check, and for every applicable requirement (aggregates aside) the rules' judgement and the judge's features.
 
+    `requirement_vectors` is the caller's cache of the requirements' vectors (a new one by default).
     `mode` ranks the plan's passages by "hybrid" retrieval (the product), "bm25" or "dense" alone
     (the evaluation's baselines). `budget` is checked between requirements: a review over its time,
     or whose client has gone, stops with `WorkStoppedError`.
@@ -201,7 +203,7 @@ def assess(plan: Plan, insurer: str, requirements: Sequence[Requirement], embedd
     index = term_index(plan)
     place(plan, index, requirements)  # once per review
     ranker = Ranker(plan, embedder, mode)
-    vectors = requirement_vectors(applicable, embedder) if embedder is not None else None
+    vectors = (requirement_vectors or RequirementVectors(embedder))(applicable) if embedder is not None else None
     ranking_vectors = vectors if ranker.vectors is not None else None
     checker = Checker(plan, index, ranker)
     judgements = []
@@ -238,7 +240,8 @@ def _verdict_finding(plan: Plan, item: Assessment, verdict: Verdict, document: D
     return _finding(requirement, status, evidence, note, verdict.reason if status == "partial" and verdict.reason else None)
 
 
-def review_plan(plan: Plan, insurer: str, requirements: Sequence[Requirement], embedder: Embedder | None, *,
+def review_plan(plan: Plan, insurer: str, requirements: Sequence[Requirement], embedder: Embedder | None,
+                requirement_vectors: RequirementVectors | None = None, *,
                 mode: str = "hybrid", model: JudgeModel | None | str = "fitted", budget: Budget | None = None) -> Review:
     """The review object of the contract: the document check and one finding per applicable requirement, gaps first.
 
@@ -247,7 +250,7 @@ def review_plan(plan: Plan, insurer: str, requirements: Sequence[Requirement], e
     """
     started = time.perf_counter()
     judge = fitted_model() if model == "fitted" else model
-    document, items = assess(plan, insurer, requirements, embedder, mode=mode, budget=budget)
+    document, items = assess(plan, insurer, requirements, embedder, requirement_vectors, mode=mode, budget=budget)
     findings = [_verdict_finding(plan, item, decide(item.features, judge, may_meet=document.judged), document) for item in items]
     applicable = [r for r in requirements if r.insurer is None or r.insurer == insurer]
     for requirement in applicable:

@@ -17,10 +17,11 @@ MAX_SECTIONS = 48
 SECTION_WORDS = 24
 MODES = ("hybrid", "bm25", "dense")
 
-class RequirementVectors:
-    """The requirements' dense vectors, embedded once per text.
 
-    A service's start-up warm-up thread and its reviews ask at the same time: one lock serialises
+class RequirementVectors:
+    """The requirements' dense vectors, embedded once per text; the service keeps one for all its reviews.
+
+    The service's start-up warm-up and concurrent reviews ask at the same time: one lock serialises
     the embedding, so no text is embedded twice and no reader sees a half-written cache.
     """
 
@@ -37,26 +38,6 @@ class RequirementVectors:
                 for text, vector in zip(todo, self.embedder.embed_passages(todo), strict=True):
                     self._vectors[text] = np.asarray(vector, dtype=np.float32)
             return np.stack([self._vectors[t] for t in texts]) if texts else np.zeros((0, 384), dtype=np.float32)
-
-
-# One cache per embedding model: a wrapper (the service's disk cache) and the model it wraps give
-# the same vectors, so the start-up warm-up serves every later review.
-_BY_MODEL: dict[str, RequirementVectors] = {}
-_REGISTRY_LOCK = threading.Lock()
-
-
-def requirement_vectors(requirements: Sequence[Requirement], embedder: Embedder) -> np.ndarray:
-    """Dense vectors of the requirements, from the cache of `embedder`'s model."""
-    with _REGISTRY_LOCK:
-        cache = _BY_MODEL.get(embedder.name)
-        if cache is None:
-            cache = _BY_MODEL[embedder.name] = RequirementVectors(embedder)
-    return cache(requirements)
-
-
-def warm_up(requirements: Sequence[Requirement], embedder: Embedder) -> None:
-    """Embed the requirements once, ahead of the first review (a service calls this at start-up)."""
-    requirement_vectors(list(requirements), embedder)
 
 
 class Ranker:
