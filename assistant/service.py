@@ -25,7 +25,7 @@ from assistant.lexicon import Lexicon
 from assistant.models import Answer, ChatTurn, Citation, Document, DocumentInfo, DocumentKind, ExtractedText, Review
 from assistant.retrieve import Hit, HybridRetriever, Mode, VectorStore
 from assistant.settings import Settings, get_settings
-from assistant.text import terms, unreadable_character, words
+from assistant.text import terms, unreadable_message, words
 from assistant.understand import DUTCH_MARKERS, ENGLISH_MARKERS, Query, understand
 
 FOREIGN_MARKERS = {"les", "le", "la", "des", "est", "sont", "pour", "avec", "quelle", "quelles", "quel", "qui", "que",
@@ -176,9 +176,8 @@ class Assistant:
 
     def check_question(self, question: str) -> str:
         """The question, trimmed; `InvalidQuestionError` for empty, too long or unreadable input."""
-        if hidden := unreadable_character(question or ""):
-            raise InvalidQuestionError(f"De vraag bevat een teken dat niet in tekst thuishoort ({hidden}), zoals een "
-                                       "stuurteken of een richtingsteken. Verwijder het en stel de vraag opnieuw.")
+        if refusal := unreadable_message("De vraag", question or "", "Verwijder het en stel de vraag opnieuw."):
+            raise InvalidQuestionError(refusal)
         question = " ".join((question or "").split())
         if not question:
             raise InvalidQuestionError("De vraag is leeg. Stel een vraag over de handreiking of het inkoopbeleid.")
@@ -202,8 +201,8 @@ class Assistant:
         for turn in history:
             if len(turn.content) > 20 * self.settings.max_question_chars:
                 raise BadInputError("Een beurt in de gespreksgeschiedenis is te lang.")
-            if hidden := unreadable_character(turn.content):
-                raise BadInputError(f"Een beurt in de gespreksgeschiedenis bevat een teken dat niet in tekst thuishoort ({hidden}).")
+            if refusal := unreadable_message("Een beurt in de gespreksgeschiedenis", turn.content):
+                raise BadInputError(refusal)
         return list(history)
 
     def ask(self, question: str, insurer: str | None = None, history: Sequence[ChatTurn] = ()) -> Answer:

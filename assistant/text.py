@@ -104,7 +104,11 @@ def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
 _UNREADABLE = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
-def unreadable_character(text: str) -> str | None:
-    """The first character of `text` that no question or field needs, as 'U+202E'; None when there is none."""
+def unreadable_message(subject: str, text: str, retry: str = "Verwijder het en probeer het opnieuw.") -> str | None:
+    """Why `text` is refused, when it holds a character no question or field needs (a control or a
+    direction character, named as 'U+202E'); None when it holds none. `subject` names it for people."""
     match = _UNREADABLE.search(text)
-    return f"U+{ord(match.group()):04X}" if match else None
+    if match is None:
+        return None
+    return (f"{subject} bevat een teken dat niet in tekst thuishoort (U+{ord(match.group()):04X}), zoals een stuurteken of "
+            f"een richtingsteken. {retry}")

@@ -11,7 +11,7 @@ from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, MultipartState, parse_options_header
 
 from assistant.errors import BadInputError, FileTooLargeError
-from assistant.text import unreadable_character
+from assistant.text import unreadable_message
 
 FORM_OVERHEAD = 64 * 1024  # multipart boundaries, part headers and the insurer field
 MAX_FORM_PARTS = 8
@@ -136,9 +136,8 @@ class _Form:
     def _part_end(self) -> None:
         if not self._is_file and self._name:
             value = self._value.decode("utf-8", "replace").strip()
-            if hidden := unreadable_character(value):
-                raise BadInputError(f"Het veld '{self._name}' bevat een teken dat niet in tekst thuishoort ({hidden}), "
-                                    "zoals een stuurteken of een richtingsteken. Verwijder het en probeer het opnieuw.")
+            if refusal := unreadable_message(f"Het veld '{self._name}'", value):
+                raise BadInputError(refusal)
             self.fields[self._name] = value
 
 

@@ -25,7 +25,7 @@ from assistant.ingest.manifest import MANIFEST, read_manifest
 from assistant.ingest.loaders import load_bytes
 from assistant.models import Document, DocumentInfo
 from assistant.settings import DocumentLimits
-from assistant.text import fold, unreadable_character
+from assistant.text import fold, unreadable_message
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,79}$")
 SUFFIXES = (".pdf", ".docx", ".html", ".htm", ".md", ".markdown", ".txt")
@@ -105,9 +105,8 @@ def add_document(corpus_dir: Path, data: bytes, filename: str, info: DocumentInf
     from a corpus folder and raises on failure.
     """
     for key in ("title", "insurer", "version", "origin"):
-        if hidden := unreadable_character(getattr(info, key) or ""):
-            raise BadInputError(f"'{key}' bevat een teken dat niet in tekst thuishoort ({hidden}), zoals een stuurteken of "
-                                "een richtingsteken. Verwijder het en probeer het opnieuw.")
+        if refusal := unreadable_message(f"'{key}'", getattr(info, key) or ""):
+            raise BadInputError(refusal)
     # A clear DocumentError when unreadable, or when its kind finds nothing to cite (a heading only, a policy
     # without its table): refused here, not as a failed index build.
     extracted = load_bytes(data, filename, limits)
