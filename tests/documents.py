@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
+
+
+def one_document_corpus(folder: Path, name: str, content: bytes | str, kind: str = "other") -> Path:
+    """`folder` as a corpus of one file, `name`, with its manifest entry; returns `folder`."""
+    data = content.encode() if isinstance(content, str) else content
+    (folder / name).write_bytes(data)
+    (folder / "manifest.toml").write_text(f'[[document]]\nid = "doc"\ntitle = "Document"\nkind = "{kind}"\nfile = "{name}"\n',
+                                          encoding="utf-8")
+    return folder
 
 
 def make_pdf(pages: list[list[str]], password: str | None = None) -> bytes:

@@ -6,11 +6,15 @@ from __future__ import annotations
 import re
 import string
 import tomllib
+from types import SimpleNamespace
 
 import pytest
 
+from assistant.answer.sources import Sources
 from assistant.domain import MESSAGES_FILE
+from assistant.ingest.manifest import load_corpus
 from assistant.understand import FACT_PATTERNS
+from tests.documents import one_document_corpus
 from tests.invariants import trustworthy_answer
 
 
@@ -80,17 +84,9 @@ def test_messages_have_both_languages_with_the_same_fields():
 
 
 def test_a_label_or_a_lone_lead_in_states_nothing(tmp_path):
-    from types import SimpleNamespace
-
-    from assistant.answer.sources import Sources
-    from assistant.ingest.manifest import load_corpus
-
-    (tmp_path / "notitie.md").write_text(
-        "# Notitie\n\nZie onderdeel G.\n\nBorging opzet:\n\nDe coördinator legt elk kwartaal verantwoording af aan het bestuur.\n\n"
-        "Deelnemers zijn:\n\n- Huisartsenzorg\n- Wijkverpleging\n", encoding="utf-8")
-    (tmp_path / "manifest.toml").write_text('[[document]]\nid = "n"\ntitle = "Notitie"\nkind = "other"\nfile = "notitie.md"\n',
-                                            encoding="utf-8")
-    documents, passages = load_corpus(tmp_path)
+    note = ("# Notitie\n\nZie onderdeel G.\n\nBorging opzet:\n\nDe coördinator legt elk kwartaal verantwoording af aan het bestuur.\n\n"
+            "Deelnemers zijn:\n\n- Huisartsenzorg\n- Wijkverpleging\n")
+    documents, passages = load_corpus(one_document_corpus(tmp_path, "notitie.md", note))
     sources = Sources(SimpleNamespace(passages=passages, documents={d.id: d for d in documents}))
     by_text = {p.text.strip(): p for p in passages}
     lead_in, items = by_text["Deelnemers zijn:"], [by_text["- Huisartsenzorg"], by_text["- Wijkverpleging"]]

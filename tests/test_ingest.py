@@ -19,7 +19,7 @@ from assistant.ingest.manifest import load_corpus
 from assistant.ingest.loaders import load_bytes
 from assistant.ingest.segment import segment
 from assistant.settings import DocumentLimits
-from tests.documents import make_docx, make_image_only_pdf, make_pdf
+from tests.documents import make_docx, make_image_only_pdf, make_pdf, one_document_corpus
 
 
 def test_pdf_keeps_pages_and_joins_hyphenated_words():
@@ -117,11 +117,9 @@ def test_passage_ids_are_stable(corpus_dir: Path):
 
 
 def test_faq_document_becomes_question_answer_passages(tmp_path: Path):
-    (tmp_path / "faq.md").write_text(
-        "# Veelgestelde vragen\n\nMoet het werkgebied op postcodeniveau?\n\nJa, het werkgebied wordt afgebakend op postcodeniveau.\n\n"
-        "Wat valt onder bouwsteen 7?\n\nDe begroting voor 2027.\nDaarin staat ook de dubbele financiering.\n", encoding="utf-8")
-    (tmp_path / "manifest.toml").write_text('[[document]]\nid = "faq"\ntitle = "FAQ"\nkind = "faq"\nfile = "faq.md"\n', encoding="utf-8")
-    _, passages = load_corpus(tmp_path)
+    faq = ("# Veelgestelde vragen\n\nMoet het werkgebied op postcodeniveau?\n\nJa, het werkgebied wordt afgebakend op postcodeniveau.\n\n"
+           "Wat valt onder bouwsteen 7?\n\nDe begroting voor 2027.\nDaarin staat ook de dubbele financiering.\n")
+    _, passages = load_corpus(one_document_corpus(tmp_path, "faq.md", faq, kind="faq"))
     assert [p.section[-1] for p in passages] == ["Moet het werkgebied op postcodeniveau?", "Wat valt onder bouwsteen 7?"]
     assert passages[1].bouwsteen == 7 and "dubbele financiering" in passages[1].text
 
@@ -143,9 +141,7 @@ def test_a_table_of_contents_is_navigation_not_passages(tmp_path: Path):
             ["Wat we gaan doen", "We starten in 2027 met twee wijkteams.", "Kosten per jaar in euro:",
              "Coördinatie 2027 120", "Secretariaat 2027 45", "Scholing 2027 30", "Overleg 2027 12"],
             ["Geld en verantwoording", "Elk kwartaal rapporteren we aan de verzekeraar."]]
-    (tmp_path / "plan.pdf").write_bytes(make_pdf([["Regioplan Eerstelijn"], contents, *body]))
-    (tmp_path / "manifest.toml").write_text('[[document]]\nid = "p"\ntitle = "P"\nkind = "other"\nfile = "plan.pdf"\n', encoding="utf-8")
-    _, passages = load_corpus(tmp_path)
+    _, passages = load_corpus(one_document_corpus(tmp_path, "plan.pdf", make_pdf([["Regioplan Eerstelijn"], contents, *body])))
     text = "\n".join(p.text for p in passages)
     for entry in contents[1:]:
         assert entry.split(".")[0] not in text, entry
@@ -162,8 +158,6 @@ def test_running_headers_mirrored_on_left_and_right_pages_are_removed(tmp_path: 
     for n, topic in enumerate(topics, start=2):
         header = f"Regioplan Eerstelijn 2026 | {n}" if n % 2 else f"{n} | Regioplan Eerstelijn 2026"
         pages.append([header, f"Wat {topic} bijdragen", f"Hier staat wat {topic} in de regio samen doen."])
-    (tmp_path / "plan.pdf").write_bytes(make_pdf(pages))
-    (tmp_path / "manifest.toml").write_text('[[document]]\nid = "p"\ntitle = "P"\nkind = "other"\nfile = "plan.pdf"\n', encoding="utf-8")
-    _, passages = load_corpus(tmp_path)
+    _, passages = load_corpus(one_document_corpus(tmp_path, "plan.pdf", make_pdf(pages)))
     assert len([p for p in passages if "samen doen" in p.text]) == 7
     assert not [p for p in passages if "Regioplan Eerstelijn" in p.text or any("Regioplan Eerstelijn" in s for s in p.section)]
