@@ -6,7 +6,6 @@ import asyncio
 import logging
 import re
 import threading
-import time
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -50,16 +49,12 @@ _REVIEW_FORM = {
 async def review(request: Request, assistant: Assistant = Depends(ready_assistant)) -> Review:
     """The plan is read into memory only, checked by its content, reviewed and forgotten."""
     upload = await read_upload(request, assistant.settings.max_upload_bytes)
-    began = time.perf_counter()
     stop = threading.Event()
     watcher = asyncio.create_task(_stop_when_gone(request, stop))
     try:
-        result = await run_in_threadpool(assistant.review, upload.data, upload.filename, upload.insurer, "hybrid", stop)
+        return await run_in_threadpool(assistant.review, upload.data, upload.filename, upload.insurer, "hybrid", stop)
     finally:
         watcher.cancel()
-    if result.seconds is None:
-        result.seconds = round(time.perf_counter() - began, 2)
-    return result
 
 
 @router.post("/report", response_class=Response, summary="Het rapport van een beoordeling", dependencies=[Depends(json_content)],
