@@ -29,9 +29,11 @@ def _progress(stage: str, done: int, total: int) -> None:
         click.echo(f"  {stage}…", err=True)
 
 
-def render_answer(answer: Answer) -> str:
-    """The answer, then its numbered sources with their quotes."""
-    lines = [answer.answer]
+def render_answer(answer: Answer, shown: str = "") -> str:
+    """The answer (after `shown`, the part already printed as it was written), its note, then its numbered sources."""
+    lines = [answer.answer[len(shown):] if shown and answer.answer.startswith(shown) else answer.answer]
+    if answer.composer_note:
+        lines.append(f"\n({answer.composer_note})")
     if answer.citations:
         lines.append("\nBronnen:")
         for c in answer.citations:
@@ -103,12 +105,18 @@ def chat(insurer: str | None) -> None:
             continue
         if not question:
             continue
+        shown = ""
         try:
-            answer = service.ask(question, insurer, history[-service.settings.max_history_turns:])
+            for item in service.answer_stream(service.read_question(question, insurer, history[-service.settings.max_history_turns:])):
+                if isinstance(item, str):  # a language model's checked sentence, shown as it passes
+                    click.echo(item, nl=False)
+                    shown += item
+                else:
+                    answer = item
         except ResvError as exc:
             click.echo(f"Fout: {exc.message}", err=True)
             continue
-        click.echo(render_answer(answer))
+        click.echo(render_answer(answer, shown))
         history += [ChatTurn(role="user", content=question), ChatTurn(role="assistant", content=answer.answer)]
         history = history[-service.settings.max_history_turns:]
 
@@ -194,11 +202,12 @@ def remove(document_id: str) -> None:
 @click.option("--limit", type=int, default=None, help="Alleen de eerste N items per set (snelle controle).")
 @click.option("--set", "sets", type=click.Choice(["seed", "paraphrase", "real"]), multiple=True,
               help="Alleen deze vragenset(s); standaard alle drie.")
-def eval_command(out: Path, only: str, limit: int | None, sets: tuple[str, ...]) -> None:
+@click.option("--llm", is_flag=True, help="De antwoorden met het taalmodel van RESV_LLM_URL naast de citerende (seed en paraphrase).")
+def eval_command(out: Path, only: str, limit: int | None, sets: tuple[str, ...], llm: bool) -> None:
     """Draai de evaluatie (antwoorden en beoordelingen, met baselines) en schrijf JSON + rapport."""
     from evals.runner import run
 
-    run(_service(), out, only=only, limit=limit, echo=click.echo, sets=sets or None)
+    run(_service(), out, only="llm" if llm else only, limit=limit, echo=click.echo, sets=sets or None)
 
 
 @cli.command()

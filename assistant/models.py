@@ -112,6 +112,19 @@ class Citation(BaseModel):
     end: int | None = None
 
 
+class Phrasing(BaseModel):
+    """How a language model phrased an answer, and what the check of its sentences kept."""
+
+    model: str
+    prompt: str = Field(description="The version of the prompt template.")
+    sentences: int = Field(ge=0, description="Sentences the model wrote.")
+    kept: int = Field(ge=0, description="Sentences that stood in the sources they cite: only these are shown.")
+    dropped: list[str] = Field(default_factory=list, description="Why each dropped sentence was dropped.")
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    seconds: float = Field(ge=0)
+
+
 class Answer(BaseModel):
     question: str
     answer: str
@@ -126,6 +139,11 @@ class Answer(BaseModel):
         description="Offset in `answer` where context begins: before it, the sentences that state the answer; "
                     "after it, the surrounding passages (shown collapsed). None when the whole text is the answer.",
     )
+    composer: Literal["extractive", "language-model"] = Field(
+        "extractive", description="Who wrote `answer`: the extractive composer, which only quotes, or a language model "
+                                  "whose every sentence was checked against the sources it cites.")
+    composer_note: str | None = Field(None, description="Why a configured language model did not write this answer, for people.")
+    phrasing: Phrasing | None = Field(None, description="What the language model wrote and the check kept; None without one.")
     # The ids of the passages retrieved or looked up for this question; not part of the contract.
     _reached: frozenset[str] | None = PrivateAttr(None)
 

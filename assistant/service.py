@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import get_args
 
@@ -51,11 +51,17 @@ def make_vector_store(settings: Settings, build_dir: Path) -> VectorStore:
     return index.ChromaVectorStore.embedded(build_dir / "chroma")
 
 
-def make_composer(settings: Settings) -> Composer:
-    """The answer composer; only the offline grounded composer exists today."""
+def make_composer(settings: Settings, embedder: Embedder) -> Composer:
+    """The extractive composer; with `RESV_LLM_URL` set, a language model phrases its answers (checked, sentence by sentence)."""
     from assistant.answer import GroundedComposer
 
-    return GroundedComposer()
+    if not settings.llm_url:
+        return GroundedComposer()
+    from assistant.answer.phrase import PhrasingComposer
+    from assistant.answer.verify import SentenceCheck
+    from assistant.llm import OpenAICompatible
+
+    return PhrasingComposer(OpenAICompatible.from_settings(settings), SentenceCheck(embedder), GroundedComposer())
 
 
 RETRIEVAL_MODES = ("product", *get_args(Mode))
@@ -107,7 +113,7 @@ class Assistant:
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or get_settings()
         self.embedder = make_embedder(self.settings)
-        self.composer = make_composer(self.settings)
+        self.composer = make_composer(self.settings, self.embedder)
         self._library: Library | None = None
         self._requirements: list | None = None
         self._requirement_vectors = None  # the catalogue's vectors, for every review; made on first use
@@ -212,6 +218,11 @@ class Assistant:
     def answer(self, query: Query) -> Answer:
         """The answer to a question `read_question` has checked and read."""
         return self._verified(self.composer.compose(query, self.library))
+
+    def answer_stream(self, query: Query) -> Iterator[str | Answer]:
+        """The answer's text as it is written and checked (pieces of `str`; a language model's sentences), then the answer."""
+        for item in self.composer.compose_stream(query, self.library):
+            yield item if isinstance(item, str) else self._verified(item)
 
     def read_question(self, question: str, insurer: str | None = None, history: Sequence[ChatTurn] = ()) -> Query:
         """The question checked (`InvalidQuestionError`, `UnknownInsurerError`, `BadInputError`) and read,

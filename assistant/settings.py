@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -64,6 +64,12 @@ class Settings(BaseSettings):
     max_history_turns: int = Field(20, ge=0)
     review_seconds: float = Field(120.0, gt=0, description="Time budget of one review; past it the review stops with a clear message.")
     api_token: str | None = Field(None, description="When set, every /api route requires `Authorization: Bearer <token>`.")
+    llm_url: str | None = Field(None, description="Base URL (…/v1) of an OpenAI-compatible language model that phrases answers; "
+                                                  "unset: answers are quoted only and nothing is sent anywhere.")
+    llm_model: str = Field("", description="The model name the endpoint expects.")
+    llm_api_key: SecretStr | None = Field(None, description="Sent as `Authorization: Bearer <key>` when set.")
+    llm_timeout_seconds: float = Field(30.0, gt=0, description="One completion; past it the quoted answer is given.")
+    llm_max_tokens: int = Field(256, ge=16, le=4096, description="The token budget of one completion.")
     allowed_hosts: Annotated[list[str], NoDecode] = Field(
         ["127.0.0.1", "localhost", "::1"],
         description="Host names a POST or DELETE may be addressed to (comma-separated, '*' for any); `resv serve --host` adds its own.")
@@ -76,11 +82,11 @@ class Settings(BaseSettings):
         """`RESV_ALLOWED_HOSTS=a.example,b.example`: comma-separated in the environment."""
         return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
 
-    @field_validator("chroma_url")
+    @field_validator("chroma_url", "llm_url")
     @classmethod
-    def _check_url(cls, value: str | None) -> str | None:
+    def _check_url(cls, value: str | None, info: ValidationInfo) -> str | None:
         if value and not value.startswith(("http://", "https://")):
-            raise ValueError(f"RESV_CHROMA_URL must start with http:// or https://, got {value!r}")
+            raise ValueError(f"RESV_{info.field_name.upper()} must start with http:// or https://, got {value!r}")
         return value or None
 
     @property

@@ -4,7 +4,9 @@ Answers: `answer_eval` (the seed, paraphrase and real-document question sets, ea
 development and validation halves). Reviews: `review_eval` (the eval plans by their frozen
 halves, and the real documents of ../shared/real as documents that are no RESV-plan).
 
-Writes OUT/answers.json, OUT/reviews.json, OUT/summary.json (key metrics, the shape of
+Language model (`--llm`): `llm_eval`, the model path beside the extractive one.
+
+Writes OUT/answers.json, OUT/reviews.json (or OUT/llm.json), OUT/summary.json (key metrics, the shape of
 `reports/baseline.json`) and OUT/report.md; prints the tables and, when a baseline file exists,
 the change of each key metric. Never fails on a score.
 """
@@ -15,9 +17,13 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+from assistant.errors import BadInputError
+from assistant.service import Assistant
+
 from evals import metrics as m
 from evals.answer_eval import answers_summary, run_sets
 from evals.answer_report import answers_markdown, answers_table
+from evals.llm_eval import LLM_SETS, llm_markdown, llm_table, run_llm
 from evals.review_eval import reviews_markdown, reviews_summary, reviews_table, run_reviews
 
 HERE = Path(__file__).resolve().parent
@@ -27,13 +33,25 @@ Echo = Callable[[str], None]
 
 def run(service, out_dir: Path, only: str = "all", limit: int | None = None, echo: Echo = print,  # noqa: ANN001 - Assistant
         baseline_file: Path | None = None, sets: tuple[str, ...] | None = None) -> dict:
-    """Run the selected parts, write the outputs to `out_dir`, print tables; return the summary."""
+    """Run the selected parts, write the outputs to `out_dir`, print tables; return the summary.
+
+    `only="llm"`: the language-model path (the service's `RESV_LLM_URL`) beside the extractive one.
+    """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     echo("Index en modellen laden…")
     service.warm_up()
     summary: dict = {}
     markdown = ["# RESV-assistent – evaluatie", ""]
+    if only == "llm":
+        if not service.settings.llm_url:
+            raise BadInputError("Zet RESV_LLM_URL (en RESV_LLM_MODEL) op het taalmodel dat geëvalueerd wordt.")
+        extractive = Assistant(service.settings.model_copy(update={"llm_url": None}))
+        result = run_llm(extractive, service, sets or LLM_SETS, limit, echo)
+        _write_json(out_dir / "llm.json", result)
+        summary["llm"] = {name: entry["halves"] for name, entry in result["sets"].items()}
+        echo(llm_table(result))
+        markdown += llm_markdown(result)
     if only in ("answers", "all"):
         def settings_for(corpus: Path):  # noqa: ANN202 - the second service's settings: same backends, own corpus and data
             return service.settings.model_copy(update={"corpus_dir": corpus, "data_dir": service.settings.data_dir / "eval-real"})
@@ -58,7 +76,7 @@ def run(service, out_dir: Path, only: str = "all", limit: int | None = None, ech
         echo("\n".join(lines))
         markdown += ["", "## Verschil met de baseline", "", *lines]
     (out_dir / "report.md").write_text("\n".join(markdown) + "\n", encoding="utf-8")
-    written = [n for n in ("answers.json", "reviews.json", "summary.json", "report.md") if (out_dir / n).is_file()]
+    written = [n for n in ("answers.json", "reviews.json", "llm.json", "summary.json", "report.md") if (out_dir / n).is_file()]
     echo(f"Geschreven in {out_dir}: {', '.join(written)}")
     return summary
 

@@ -1,4 +1,7 @@
-"""Shared fixtures: one index built from the real corpus with the real embedder, per session."""
+"""Shared fixtures: one index built from the real corpus with the real embedder, per session.
+
+`tests.server` (real `resv serve` processes) is a plugin for every module, so any module may import it.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from assistant.settings import PROJECT_ROOT, Settings
+
+pytest_plugins = ["tests.server"]
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")

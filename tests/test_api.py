@@ -25,7 +25,6 @@ from tests.invariants import markers_match_citations, review_covers_insurer_only
 if TYPE_CHECKING:
     from tests.server import Server
 
-pytest_plugins = ["tests.server"]
 
 CONTRACT = PROJECT_ROOT.parent / "shared" / "contract"
 QUESTION = "Wat eist CZ voor bouwsteen 4?"

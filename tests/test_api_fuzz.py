@@ -19,7 +19,6 @@ import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import httpx
 import pytest
@@ -30,12 +29,9 @@ from assistant.api.app import WEB_DIR
 from tests.fuzz_inputs import (INSURERS, ask_bodies, content_types, encode, hostile_text, json_values, multipart_bodies, nested,
                                questions, raw_paths, upload_bytes, upload_names)
 from tests.invariants import no_traceback
+from tests.server import Server, copy_index, running_server
 from tests.test_api import QUESTION, plan_docx
 
-if TYPE_CHECKING:
-    from tests.server import Server
-
-pytest_plugins = ["tests.server"]
 
 BOUND_SECONDS = 10.0
 SECURITY_HEADERS = ("content-security-policy", "x-frame-options", "x-content-type-options")
@@ -136,8 +132,6 @@ def stored(client: httpx.Client) -> list[str]:
 @pytest.fixture(scope="module")
 def corpus_server(built_data_dir: Path, corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """A server over its own copy of the corpus: fuzzed additions and removals never touch `corpus/`."""
-    from tests.server import copy_index, running_server  # imported here: `pytest_plugins` registers the module
-
     root = tmp_path_factory.mktemp("fuzz-corpus")
     corpus = shutil.copytree(corpus_dir, root / "corpus")
     with running_server(copy_index(built_data_dir, root / "data"), env={"RESV_CORPUS_DIR": str(corpus)}) as server:

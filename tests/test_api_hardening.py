@@ -28,7 +28,6 @@ from tests.test_cli import run
 if TYPE_CHECKING:
     from tests.server import Server
 
-pytest_plugins = ["tests.server"]
 
 FOREIGN = "https://kwaadwillend.example"
 

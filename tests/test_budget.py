@@ -18,7 +18,6 @@ from assistant.settings import PROJECT_ROOT, Settings
 if TYPE_CHECKING:
     from tests.server import Server
 
-pytest_plugins = ["tests.server"]
 
 LONG_PLAN = PROJECT_ROOT / "evals" / "plans" / "files" / "zk-dommelland.pdf"  # 30 pages, several seconds of review
 

@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from tests.server import Server
 
 pytestmark = pytest.mark.browser
-pytest_plugins = ["tests.server"]
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

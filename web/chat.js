@@ -109,6 +109,11 @@ function renderAnswer(node, answer) {
     node.classList.add("abstained");
     node.querySelector(".message-meta").after(el("p", { class: "abstain-label", text: "Geen antwoord in de bronnen" }));
   }
+  if (answer.composer === "language-model") {
+    body.before(el("p", { class: "composer-label muted small",
+      text: "Geformuleerd door een taalmodel; elke zin staat in de bron die hij noemt." }));
+  }
+  if (answer.composer_note) body.after(el("p", { class: "composer-note muted small", text: answer.composer_note }));
   const sources = sourcesBlock(answer);
   if (sources) node.append(sources);
 }

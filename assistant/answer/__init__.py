@@ -8,6 +8,8 @@ answer.
 - `focus`: the question's words against the sources' vocabulary;
 - `sources`: lookups over the library's passages;
 - `render`, `citations`: the text, its [n] and the quotes;
+- `phrase`, `verify`: the optional language model that phrases an answer, and the check that
+  keeps only its sentences that stand in the sources they cite;
 - the messages people read are one bilingual table, `data/messages.toml`.
 """
 

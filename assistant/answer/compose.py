@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Protocol
 
 from assistant.answer import shapes
@@ -14,6 +15,10 @@ from assistant.understand import Query
 class Composer(Protocol):
     def compose(self, query: Query, library: Library) -> Answer: ...
 
+    def compose_stream(self, query: Query, library: Library) -> Iterator[str | Answer]:
+        """The answer's text as it is written (pieces of `str`), then the answer."""
+        ...
+
 
 class GroundedComposer:
     """Extractive, offline composer: every sentence quoted from the sources."""
@@ -22,6 +27,10 @@ class GroundedComposer:
         """Answer `query` from the library, or abstain and say why."""
         ctx = Context.of(query, library)
         return decide(ctx).reached(ctx.sources.reached)
+
+    def compose_stream(self, query: Query, library: Library) -> Iterator[str | Answer]:
+        """The answer at once: the quoted answer is not written piece by piece."""
+        yield self.compose(query, library)
 
 
 def decide(ctx: Context) -> Answer:

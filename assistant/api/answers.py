@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Iterator
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import StreamingResponse
-from starlette.concurrency import run_in_threadpool
+from starlette.concurrency import iterate_in_threadpool
 
 from assistant.api.deps import json_content, ready_assistant
 from assistant.api.schemas import ERROR_RESPONSES, AskRequest, Bouwsteen, DomainInfo, ErrorBody, InsurerList
@@ -54,12 +54,21 @@ def chat(body: AskRequest, assistant: Assistant = Depends(ready_assistant)) -> S
 
 
 async def answer_events(assistant: Assistant, query: Query) -> AsyncIterator[bytes]:
-    """The encoded events of one answer; whatever fails once the status line is sent ends the stream with `error`."""
+    """The encoded events of one answer: `delta`s that join to its text, `answer`, `done`; whatever fails once the
+    status line is sent ends the stream with `error`."""
+    streamed = ""
+    events: list[bytes] = []
     try:
-        answer = await run_in_threadpool(assistant.answer, query)
-        # Encoded here, inside the try: text that cannot be sent becomes an error event, not a cut stream.
-        events = [_event("delta", {"text": chunk}) for chunk in text_chunks(answer.answer)]
-        events += [_event("answer", answer.model_dump(mode="json")), _event("done", {})]
+        async for item in iterate_in_threadpool(assistant.answer_stream(query)):
+            if isinstance(item, str):  # a language model's sentence that passed the check: shown as it passes
+                event = _event("delta", {"text": item})
+                streamed += item
+                yield event
+                continue
+            # Encoded here, inside the try: text that cannot be sent becomes an error event, not a cut stream.
+            rest = item.answer[len(streamed):] if item.answer.startswith(streamed) else item.answer
+            events = [_event("delta", {"text": chunk}) for chunk in text_chunks(rest)]
+            events += [_event("answer", item.model_dump(mode="json")), _event("done", {})]
     except ResvError as exc:
         yield _event("error", {"detail": exc.message})
         return
