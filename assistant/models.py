@@ -178,7 +178,7 @@ class SourceRef(BaseModel):
     end: int | None = None
 
 
-Lowered = Literal["uncertain", "qualified", "gates", "language", "document"]
+Lowered = Literal["uncertain", "qualified", "gates", "language", "document", "model"]
 
 
 class Finding(BaseModel):
@@ -194,7 +194,12 @@ class Finding(BaseModel):
         None, description="Why the reading rules' 'met' was lowered to 'partial': 'uncertain' (the judge is not sure "
                           "enough: probably met, read the evidence), 'qualified' (the evidence itself qualifies what it says, or is "
                           "no statement), 'gates' (the year or quantity asked is not in the "
-                          "evidence), 'language' (the evidence is not Dutch), 'document' (no Dutch RESV-plan); null otherwise.")
+                          "evidence), 'language' (the evidence is not Dutch), 'document' (no Dutch RESV-plan), 'model' (the "
+                          "language model judge did not find it met); null otherwise.")
+    model_opinion: Literal["kept", "lowered", "raised", "void"] | None = Field(
+        None, description="What the optional language-model judge did with the verdict: kept it, lowered a 'met', raised a "
+                          "doubted one with a quote the rules had found, or nothing because its answer was unusable or its "
+                          "quote not verbatim in the plan ('void'); null when no model judged.")
 
 
 class Summary(BaseModel):

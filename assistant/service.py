@@ -406,7 +406,17 @@ class Assistant:
 
         budget = Budget(self.settings.review_seconds, stop)
         plan, canonical = self._plan(data, filename, insurer)
-        return review_plan(plan, canonical, self.requirements, self.embedder, self.requirement_vectors, mode=mode, budget=budget)
+        return review_plan(plan, canonical, self.requirements, self.embedder, self.requirement_vectors, mode=mode, budget=budget,
+                           second_opinion=self._second_opinion())
+
+    def _second_opinion(self):  # noqa: ANN202 - review.model_judge.ModelJudge, imported with the review
+        """The language model as a second judge of review verdicts, when the settings ask for one."""
+        if not (self.settings.llm_url and self.settings.llm_review):
+            return None
+        from assistant.llm import OpenAICompatible
+        from assistant.review.model_judge import ModelJudge
+
+        return ModelJudge(OpenAICompatible.from_settings(self.settings))
 
 
 __all__ = ["Assistant", "DocumentSummary", "PassageView", "ResvError"]

@@ -70,6 +70,7 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = Field(None, description="Sent as `Authorization: Bearer <key>` when set.")
     llm_timeout_seconds: float = Field(30.0, gt=0, description="One completion; past it the quoted answer is given.")
     llm_max_tokens: int = Field(256, ge=16, le=4096, description="The token budget of one completion.")
+    llm_review: bool = Field(False, description="The language model also gives a second opinion on each review verdict it could change.")
     allowed_hosts: Annotated[list[str], NoDecode] = Field(
         ["127.0.0.1", "localhost", "::1"],
         description="Host names a POST or DELETE may be addressed to (comma-separated, '*' for any); `resv serve --host` adds its own.")

@@ -28,9 +28,9 @@ Reply = Callable[[list[dict]], bytes | None]  # the request's messages -> the ra
 
 
 def sources_of(messages: list[dict]) -> dict[int, str]:
-    """The numbered sources in a prompt (the data between its delimiters)."""
+    """The numbered sources (answers) or plan passages (reviews) in a prompt: the data between its delimiters."""
     text = "\n".join(m["content"] for m in messages)
-    return {int(n): body.strip() for n, body in re.findall(r'<bron n="(\d+)">\n(.*?)\n</bron>', text, re.DOTALL)}
+    return {int(n): body.strip() for n, body in re.findall(r'<(?:bron|passage) n="(\d+)">\n(.*?)\n</(?:bron|passage)>', text, re.DOTALL)}
 
 
 def sse(text: str, pieces: int = 4) -> bytes:

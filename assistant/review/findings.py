@@ -43,6 +43,7 @@ from assistant.review.judge import (
     lexical_share,
 )
 from assistant.review.language import hedged
+from assistant.review.model_judge import ModelJudge
 from assistant.review.notes import fallback_note, lowered_note, met_note
 from assistant.review.parts import MAX_EVIDENCE
 from assistant.review.placement import place, term_index
@@ -242,16 +243,21 @@ def _verdict_finding(plan: Plan, item: Assessment, verdict: Verdict, document: D
 
 def review_plan(plan: Plan, insurer: str, requirements: Sequence[Requirement], embedder: Embedder | None,
                 requirement_vectors: RequirementVectors | None = None, *,
-                mode: str = "hybrid", model: JudgeModel | None | str = "fitted", budget: Budget | None = None) -> Review:
+                mode: str = "hybrid", model: JudgeModel | None | str = "fitted", budget: Budget | None = None,
+                second_opinion: ModelJudge | None = None) -> Review:
     """The review object of the contract: the document check and one finding per applicable requirement, gaps first.
 
     `model` is the judge's fitted model ("fitted": the committed one; None: the rules' verdicts
-    under the hard conditions only).
+    under the hard conditions only). `second_opinion`, a language model, may lower a `met` and
+    raise a doubted one with a quote the rules found (`model_judge`).
     """
     started = time.perf_counter()
+    budget = budget or Budget()
     judge = fitted_model() if model == "fitted" else model
     document, items = assess(plan, insurer, requirements, embedder, requirement_vectors, mode=mode, budget=budget)
     findings = [_verdict_finding(plan, item, decide(item.features, judge, may_meet=document.judged), document) for item in items]
+    if second_opinion is not None and document.judged:
+        findings = [second_opinion.revise(plan.text, item.requirement, finding, budget) for item, finding in zip(items, findings, strict=True)]
     applicable = [r for r in requirements if r.insurer is None or r.insurer == insurer]
     for requirement in applicable:
         if requirement.aggregate:

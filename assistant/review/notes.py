@@ -58,6 +58,9 @@ LOWERED = {
         "partial": "Deels: de gevonden passage zegt het niet zonder voorbehoud (ontkend, beperkt, uitgesteld of alleen "
                    "voorgenomen) of is geen volzin; lees haar na.",
     },
+    "model": {
+        "partial": "Deels: het taalmodel dat de passages hieronder las, vond de eis er niet volledig in; lees ze na.",
+    },
     "language": {
         "partial": "Deels: de gevonden passage is niet in het Nederlands geschreven; de beoordeling leest Nederlandse tekst en "
                    "zegt daarom niet voldaan. Lees de passage na.",
