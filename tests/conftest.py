@@ -76,3 +76,13 @@ def vectors(embedder):  # noqa: ANN001, ANN201
     from assistant.review import RequirementVectors
 
     return RequirementVectors(embedder)
+
+
+@pytest.fixture
+def scripted():  # noqa: ANN201 - tests.llm_servers.ScriptedEndpoint
+    """An OpenAI-compatible endpoint on loopback whose replies the test sets (see `tests/llm_servers.py`)."""
+    from tests.llm_servers import ScriptedEndpoint
+
+    endpoint = ScriptedEndpoint()
+    yield endpoint
+    endpoint.close()

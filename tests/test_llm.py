@@ -30,13 +30,6 @@ QUESTION = "Wanneer moet het RESV-plan uiterlijk bij de zorgverzekeraar zijn?"
 OFF_DOMAIN = "Hoe laat vertrekt de laatste trein naar Utrecht?"
 
 
-@pytest.fixture
-def scripted() -> Iterator[ScriptedEndpoint]:
-    endpoint = ScriptedEndpoint()
-    yield endpoint
-    endpoint.close()
-
-
 @pytest.fixture(scope="module")
 def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with start_llama_server(tmp_path_factory.mktemp("gemma")) as url:

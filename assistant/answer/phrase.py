@@ -74,7 +74,7 @@ class PhrasingComposer:
         yield base.model_copy(update={
             "answer": f"{head}\n\n**{quoted}**\n{base.answer}", "context_start": len(head) + 2,
             "composer": "language-model", "phrasing": phrasing,
-        }).reached(base.reached_passages or set())
+        })  # a copy keeps the passages retrieved for the question: the service checks the citations against them
 
     def _sentences(self, messages: list[dict[str, str]], usage: list[Completion]) -> Iterator[str]:
         """The model's sentences, each as soon as it is complete; the whole completion lands in `usage`."""
@@ -89,7 +89,7 @@ class PhrasingComposer:
 
     def _extractive(self, base: Answer, query: Query, why: str, phrasing: Phrasing | None = None) -> Answer:
         note = get_messages().say("message", why, query.lang)
-        return base.model_copy(update={"composer_note": note, "phrasing": phrasing}).reached(base.reached_passages or set())
+        return base.model_copy(update={"composer_note": note, "phrasing": phrasing})
 
 
 def _last(items: Iterator[str | Answer]) -> Answer:
