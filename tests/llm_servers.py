@@ -42,6 +42,12 @@ def sse(text: str, pieces: int = 4) -> bytes:
     return b"".join(b"data: " + json.dumps(e).encode() + b"\n\n" for e in events) + b"data: [DONE]\n\n"
 
 
+def copy_first_source_and_invent(messages: list[dict]) -> bytes:
+    """A model that copies the first sentence of source 1, then invents a figure, then cites nothing."""
+    first = re.split(r"(?<=[.!?])\s", " ".join(sources_of(messages)[1].split()))[0].rstrip(".")
+    return sse(f"{first}. [1] Daarnaast moet het plan 17 wijkverbanden noemen. [1] Zo staat het er.")
+
+
 class ScriptedEndpoint:
     """`POST /v1/chat/completions` answered by `reply`, set by the test; every request is kept."""
 

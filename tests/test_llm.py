@@ -22,7 +22,7 @@ from assistant.models import Answer
 from assistant.service import Assistant
 from assistant.settings import Settings
 from tests.invariants import trustworthy_answer
-from tests.llm_servers import ScriptedEndpoint, llama_server as start_llama_server, sources_of, sse
+from tests.llm_servers import ScriptedEndpoint, copy_first_source_and_invent, llama_server as start_llama_server, sse
 from tests.server import free_port, running_server
 from tests.test_cli import run
 
@@ -40,12 +40,6 @@ def phrasing_assistant(data_dir: Path, corpus_dir: Path, url: str, **settings: o
     assistant = Assistant(Settings(data_dir=data_dir, corpus_dir=corpus_dir, llm_url=url, llm_model="gemma", **settings))
     assistant.warm_up(build_if_missing=False)
     return assistant
-
-
-def copy_first_source_and_invent(messages: list[dict]) -> bytes:
-    """A model that copies the first sentence of source 1, then invents a figure, then cites nothing."""
-    first = re.split(r"(?<=[.!?])\s", " ".join(sources_of(messages)[1].split()))[0].rstrip(".")
-    return sse(f"{first}. [1] Daarnaast moet het plan 17 wijkverbanden noemen. [1] Zo staat het er.")
 
 
 def head(answer: Answer) -> str:

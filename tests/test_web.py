@@ -237,3 +237,26 @@ def test_fact_answer_first_with_context_collapsed(page: Page):
     expect(context).to_have_attribute("open", re.compile(".*"))
     expect(context.locator("button.cite").first).to_be_visible()
     shoot(page, "answer-first")
+
+
+def test_an_answer_a_language_model_phrased_says_so(browser: Browser, scripted, private_data_dir: Path):  # noqa: ANN001
+    from playwright.sync_api import expect
+
+    from tests.llm_servers import copy_first_source_and_invent
+    from tests.server import running_server
+
+    scripted.reply = copy_first_source_and_invent
+    with running_server(private_data_dir, env={"RESV_LLM_URL": scripted.url}) as server:
+        context = browser.new_context(base_url=server.url, viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(TIMEOUT_MS)
+        page = context.new_page()
+        page.goto("/")
+        expect(page.locator("#health")).to_have_text("Gereed")
+        answer = ask(page, "Wanneer moet het RESV-plan uiterlijk bij de zorgverzekeraar zijn?")
+        reply = page.locator(".message.assistant").last
+        assert answer["composer"] == "language-model"
+        expect(reply.locator(".composer-label")).to_contain_text("taalmodel")
+        expect(reply.locator("details.answer-context summary").first).to_have_text("Letterlijk uit de bronnen")
+        expect(reply.locator(".message-body")).not_to_contain_text("17 wijkverbanden")
+        shoot(page, "chat-language-model")
+        context.close()
