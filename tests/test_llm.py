@@ -126,7 +126,9 @@ def test_the_check_keeps_what_the_cited_source_says_and_nothing_more(embedder) -
                              ("Het RESV-plan moet uiterlijk 15 juli bij de gemeente zijn. [1]", "words"),
                              ("Het RESV-plan moet uiterlijk 15 juli bij de zorgverzekeraar zijn. [2]", "number"),
                              ("Het RESV-plan moet uiterlijk 15 juli klaar zijn. [3]", "cites a source it was not given"),
-                             ("Het RESV-plan moet uiterlijk 15 juli klaar zijn.", "no citation")]:
+                             ("Het RESV-plan moet uiterlijk 15 juli klaar zijn.", "no citation"),
+                             ("Het RESV-plan moet uiterlijk 15 juli \u202ebij de zorgverzekeraar zijn. [1]", "unreadable character"),
+                             ("Het RESV-plan moet uiterlijk 15 juli \ud800bij de zorgverzekeraar zijn. [1]", "unreadable character")]:
         assert check.check(sentence, source).reason == reason, sentence
 
 

@@ -1,7 +1,8 @@
 """Whether a sentence a language model wrote stands in the passages it cites.
 
 A sentence is kept only when all of these hold, against the quotes of the sources it cites (its
-[n] markers; a sentence without one, or citing a source it was not given, is dropped):
+[n] markers; a sentence without one, citing a source it was not given, or holding a control or
+direction character, is dropped):
 
 - every number in it (a date, an amount, a count, a percentage) stands in them;
 - every name in it (an insurer, an organisation, an abbreviation) stands in them;
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 
 from assistant.domain import get_domain
 from assistant.embed import Embedder
-from assistant.text import fold, loose, terms, words
+from assistant.text import fold, loose, terms, unreadable_message, words
 
 # e5-small's cosine of a sentence and its paraphrase is about 0.9 (0.9 across Dutch and English),
 # of two unrelated sentences of the domain 0.78-0.84: the floor sits between.
@@ -89,6 +90,8 @@ class SentenceCheck:
             return Checked(sentence, claim, cited, "cites a source it was not given")
         if not words(claim):
             return Checked(sentence, claim, cited, "no statement")
+        if unreadable_message("", claim):  # a control, direction or lone surrogate character: nothing a source says
+            return Checked(sentence, claim, cited, "unreadable character")
         quoted = " ".join(sources[n] for n in cited)
         reason = lexical_gap(claim, quoted)
         if not reason and self.meaning(claim, quoted) < self.floor:
