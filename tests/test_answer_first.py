@@ -10,10 +10,12 @@ from types import SimpleNamespace
 
 import pytest
 
+from assistant.answer.context import Context
 from assistant.answer.sources import Sources
 from assistant.domain import MESSAGES_FILE
 from assistant.ingest.manifest import load_corpus
-from assistant.understand import FACT_PATTERNS
+from assistant.text import stem
+from assistant.understand import FACT_PATTERNS, understand
 from tests.documents import one_document_corpus
 from tests.invariants import trustworthy_answer
 
@@ -95,3 +97,25 @@ def test_a_label_or_a_lone_lead_in_states_nothing(tmp_path):
     assert sources.says_something(by_text["De coördinator legt elk kwartaal verantwoording af aan het bestuur."], passages)
     assert sources.says_something(lead_in, [lead_in, *items]) and not sources.says_something(lead_in, [lead_in])
     assert all(sources.says_something(item, items) for item in items)  # short, but items of a list
+
+
+@pytest.mark.parametrize(("text", "counts"), [
+    ("Het plan loopt van 2027 tot en met 2029.", []),  # years are no count
+    ("Lever het plan in vóór 15 juli.", []),  # nor is the day of a date
+    ("Minimaal 3 disciplines en één apotheek doen mee.", ["3", "één"]),
+])
+def test_a_count_is_a_number_of_things(text, counts):
+    assert [m.group(0) for m in FACT_PATTERNS["count"].finditer(text)] == counts
+
+
+def test_a_date_in_the_passage_closest_in_meaning_answers_a_question_in_other_words(assistant):
+    # The subject's words need not stand in the sentence when the embedder finds its passage the
+    # closest to the question; a count still needs the thing it counts.
+    ctx = Context.of(understand("Tot wanneer kunnen we onze stukken opsturen?"), assistant.library)
+    closest = ctx.focus.closest()
+    assert closest
+    ctx.q.focus = [stem("gemeenten")]  # a subject the sentences below do not name
+    assert ctx.focus.subject_stems()
+    assert ctx.focus.sentence_states("Uiterlijk 1 maart 2027 volgt het besluit.", "date", closest)
+    assert not ctx.focus.sentence_states("Uiterlijk 1 maart 2027 volgt het besluit.", "date", ["elders"])
+    assert not ctx.focus.sentence_states("Er zijn vijf hoofdtaken.", "count", closest)

@@ -50,6 +50,13 @@ def test_wanted_fact_kind():
     assert understand("Wie is de contactpersoon bij CZ?").wants == "contact"
 
 
+def test_a_count_asked_in_other_words():
+    assert understand("What is the minimum number of practices that must take part?").wants == "count"
+    assert understand("Wat is het totale aantal deelnemende apotheken?").wants == "count"
+    assert understand("Welk aantal wijkteams is nodig?").wants == "count"
+    assert understand("Gelden een aantal eisen voor alle regio's?").wants is None  # "een aantal" is "some"
+
+
 def test_follow_up_keeps_what_it_leaves_out():
     history = [ChatTurn(role="user", content="Wat eist CZ voor bouwsteen 4?"), ChatTurn(role="assistant", content="…")]
     query = understand("En voor VGZ?", history)

@@ -4,6 +4,7 @@ passage is about it, whether a sentence states the wanted kind of fact about its
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 
 from assistant.answer.sources import Library, Sources
 from assistant.domain import Term, get_domain
@@ -12,6 +13,7 @@ from assistant.text import fold, loose, stem, terms, words
 from assistant.understand import FACT_PATTERNS, Query
 
 MIN_COVERAGE = 0.5  # share of a question's focus the corpus must know for it to be in the domain
+CLOSEST = 3  # passages closest in meaning to a question, taken to be about its subject
 
 
 class Focus:
@@ -22,6 +24,7 @@ class Focus:
         self.lib = library
         self.sources = sources
         self.vocabulary = library.retriever.bm25.idf
+        self._closest: tuple[str, ...] | None = None
 
     def known(self) -> list[str]:
         """Focus stems the corpus knows (directly, as a form, or as compound or verb parts)."""
@@ -93,13 +96,27 @@ class Focus:
         A number anywhere is not enough: a question for a count of something needs a number of
         that thing, a question for an amount an amount in a sentence about its subject.
         """
-        return any(self.sentence_states(text, kind) for text in self.sources.sentences(passages))
+        return any(self.sentence_states(text, kind, ids) for text, ids in self.sources.sentences(passages))
 
-    def sentence_states(self, text: str, kind: str) -> bool:
-        """`text` holds a fact of `kind` about the question's subject."""
+    def closest(self) -> tuple[str, ...]:
+        """The ids of the passages the embedder finds closest in meaning to the whole question
+        (CLOSEST of them, closest first).
+
+        A question in other words than the sources (a paraphrase, English) names its subject in
+        words no passage uses; the embedder still tells which passages are about it.
+        """
+        if self._closest is None:
+            self._closest = tuple(h.passage.id for h in self.sources.search(self.q.text, CLOSEST, mode="dense"))
+        return self._closest
+
+    def sentence_states(self, text: str, kind: str, passage_ids: Iterable[str] = ()) -> bool:
+        """`text` (from the passages `passage_ids`) holds a fact of `kind` about the question's
+        subject: the subject's words near the fact, or (a date, an amount: a fact whose kind says
+        what it is) the passage closest in meaning. A count is a number of the thing it counts,
+        and the closest passage counts other things as often as the one asked for."""
         subject = self.subject_stems()
         for match in FACT_PATTERNS[kind].finditer(text):
-            if not subject:
+            if not subject or (kind != "count" and not set(self.closest()).isdisjoint(passage_ids)):
                 return True
             near = terms(text[match.end():])[:3] if kind == "count" else terms(text)
             if any(stem_match(t, subject) for t in near):
@@ -152,4 +169,10 @@ def is_bouwsteen_word(stem_: str) -> bool:
 
 
 def names_term(stem_: str, named: Iterable[Term]) -> bool:
-    return any(stem_ in terms(alias) for term in named for alias in term.aliases + (term.title,))
+    return stem_ in _name_stems(tuple(named))
+
+
+@lru_cache(maxsize=16)
+def _name_stems(named: tuple[Term, ...]) -> frozenset[str]:
+    """The stems of the titles and aliases of `named`: read once, asked for every focus word."""
+    return frozenset(t for term in named for alias in term.aliases + (term.title,) for t in terms(alias))

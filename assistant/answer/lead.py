@@ -47,7 +47,7 @@ def lead_sentences(passages: Sequence[Passage], focus: Focus, sources: Sources, 
             if closeness:
                 score += MEANING * max(closeness.get(c.passage.id, 0.0) for c in sentence)
             if wanted in FACT_PATTERNS:
-                if not focus.sentence_states(text, wanted):
+                if not focus.sentence_states(text, wanted, (c.passage.id for c in sentence)):
                     continue
                 score += FACT_BONUS
             elif score < MIN_SCORE:

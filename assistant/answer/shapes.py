@@ -136,8 +136,12 @@ def which_insurers(ctx: Context) -> Answer:
             found.append((insurer, matched))
         else:
             missing.append(insurer)
-    guidance = ctx.sources.reach([p for p in ctx.lib.passages if p.insurer is None and p.kind != "cell" and relevant(p)
-                                  and (not allow_bs or p.bouwsteen in allow_bs)][:3])
+    # The handreiking on the topic: passages with its words, and first the passage closest in meaning
+    # to the question when it is guidance (a question in other words names the topic in none of them).
+    closest = ctx.focus.closest()[:1]
+    guidance = [p for p in ctx.lib.passages if p.insurer is None and p.kind != "cell" and (not allow_bs or p.bouwsteen in allow_bs)
+                and (relevant(p) or (p.id in closest and (fact is None or bool(fact.search(p.text)))))]
+    guidance = ctx.sources.reach(sorted(guidance, key=lambda p: p.id not in closest)[:3])
     if not found and not guidance:
         return ctx.out.abstain("fact_not_in_sources", ctx.out.say("message", "no_insurer_names"), ctx.near())
     citations = Citations(ctx.lib.documents)

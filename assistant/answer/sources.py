@@ -89,12 +89,14 @@ class Sources:
             out.append(parts)
         return out
 
-    def sentences(self, passages: Iterable[Passage]) -> list[str]:
-        """The sentences of `passages`, a sentence split over two passages joined again."""
+    def sentences(self, passages: Iterable[Passage]) -> list[tuple[str, frozenset[str]]]:
+        """The sentences of `passages`, a sentence split over two passages joined again, each with
+        the ids of the passages its run is made of."""
         out = []
         for parts in self.runs(passages):
             text = " ".join(p.text for p in parts)
-            out.extend(text[s:e] for s, e in sentence_spans(text))
+            ids = frozenset(p.id for p in parts)
+            out.extend((text[s:e], ids) for s, e in sentence_spans(text))
         return out
 
     def claims(self, run: Sequence[Passage]) -> list[list[Claim]]:
