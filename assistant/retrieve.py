@@ -7,6 +7,7 @@ of a plan under review. `search()` does the shared work; filters and boosts come
 from __future__ import annotations
 
 import math
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -117,6 +118,7 @@ DENSE_WEIGHT = 3.0
 # Characters of a passage the embedder reads (about 150 tokens): its cost grows with every token.
 # Measured with benchmarks/ingest.py; the seed passages all fit, so the seed answers are unchanged.
 DENSE_CHARS = 600
+DENSE_CACHE = 32  # queries whose dense scores are kept
 
 
 def search_text(passage: Passage) -> str:
@@ -154,19 +156,34 @@ class HybridRetriever:
         self.bm25 = BM25([terms(search_text(p)) for p in self.passages])
         self.vector_store = vector_store
         self.vectors = vectors
+        self._dense_cache: dict[str, np.ndarray] = {}  # query -> scores, oldest first
+        self._dense_lock = threading.Lock()
         if vectors is None and vector_store is None:
             self.vectors = embedder.embed_passages([dense_text(p) for p in self.passages])
 
     def dense_scores(self, query: str) -> np.ndarray:
-        """Cosine similarity of every passage to the query."""
+        """Cosine similarity of every passage to the query.
+
+        One answer searches for its question more than once (its hits, the passages closest in
+        meaning); the last few queries' scores are kept so the vector store is asked once.
+        """
+        cached = self._dense_cache.get(query)
+        if cached is not None:
+            return cached
         vector = self.embedder.embed_query(query)
         if self.vector_store is not None:
             out = np.full(len(self.passages), -1.0, dtype=np.float32)
             for pid, score in self.vector_store.query(vector, k=len(self.passages)):
                 if pid in self.by_id:
                     out[self.by_id[pid]] = score
-            return out
-        return self.vectors @ vector
+        else:
+            out = self.vectors @ vector
+        out.setflags(write=False)
+        with self._dense_lock:  # requests are served from several threads
+            self._dense_cache[query] = out
+            while len(self._dense_cache) > DENSE_CACHE:
+                del self._dense_cache[next(iter(self._dense_cache))]
+        return out
 
     def search(
         self,

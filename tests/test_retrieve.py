@@ -55,3 +55,24 @@ def test_filters_and_boosts_are_the_callers(service: Assistant) -> None:
     plain = retriever.search("activiteiten 2027", 5)
     boosted = retriever.search("activiteiten 2027", 5, boost=lambda p: 5.0 if p.insurer == "Menzis" else 1.0)
     assert sum(h.passage.insurer == "Menzis" for h in boosted) >= sum(h.passage.insurer == "Menzis" for h in plain)
+
+
+def test_one_answer_asks_the_vector_store_once_for_its_question(service: Assistant) -> None:
+    retriever = service.library.retriever
+    store = retriever.vector_store
+    assert store is not None, "the service searches the Chroma collection"
+    asked: list[int] = []
+    real_query = store.query
+
+    def counting_query(vector, k):  # noqa: ANN001, ANN202 - the real query, counted
+        asked.append(k)
+        return real_query(vector, k)
+
+    store.query = counting_query
+    try:
+        # a date question: its hits, then the passages closest in meaning to it
+        answer = service.ask("Vóór welke datum moeten de samenwerkende partijen hun stukken indienen?")
+    finally:
+        del store.query
+    assert not answer.abstained
+    assert len(asked) == 1, asked
