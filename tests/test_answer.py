@@ -145,3 +145,15 @@ def test_ordinal_follow_up_picks_from_the_previous_list(assistant):
     trustworthy_answer(answer, assistant)
     by_id = {p.id: p for p in assistant.library.passages}
     assert {by_id[c.passage_id].hoofdtaak for c in answer.citations} == {3}
+
+
+def test_a_question_in_other_words_naming_an_insurer_is_placed_not_answered_with_its_whole_policy(assistant):
+    # "look after the money": the policy speaks of a kassier; no word of the question is in it
+    answer = assistant.ask("Who should look after the money for CZ?")
+    trustworthy_answer(answer, assistant)
+    by_id = {p.id: p for p in assistant.library.passages}
+    cited = [by_id[c.passage_id] for c in answer.citations]
+    bouwstenen = {p.bouwsteen for p in cited if p.insurer == "CZ"}
+    everything = {p.bouwsteen for p in assistant.library.passages if p.insurer == "CZ" and p.kind == "bullet"}
+    assert 1 <= len(bouwstenen) <= 2 < len(everything), bouwstenen
+    assert any("kassier" in p.text.lower() for p in cited), answer.answer

@@ -49,8 +49,10 @@ def decide(ctx: Context) -> Answer:
         return ctx.out.abstain("fact_not_in_sources", say("message", "term_not_in_sources", term=q.target), ctx.near())
     if q.which_insurers and not q.insurers:
         return shapes.which_insurers(ctx)
-    if q.insurers and (q.bouwstenen or not ctx.focus.known()):
+    if q.insurers and (q.bouwstenen or not q.focus):
         return shapes.requirements(ctx)
+    if q.insurers and not ctx.focus.known():  # a topic in words the policy does not use
+        return shapes.requirements(ctx, shapes.closest_insurer_topics(ctx))
     if q.insurers and not q.bouwstenen and (topics := shapes.insurer_topics(ctx)):
         bullets = [p for i in q.insurers for p in ctx.sources.bullets(i) if p.bouwsteen in topics]
         if not q.wants or ctx.focus.has_wanted_fact(bullets):

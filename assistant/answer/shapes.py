@@ -22,6 +22,7 @@ MAX_SUPPORT = 6  # passages that answer a general question
 MAX_SECTION = 12  # a named section is quoted whole up to this many passages
 MAX_CONTEXT = 2  # passages quoted as context after a fact question's answer
 K_GENERAL = 12
+CLOSEST_BULLETS = 2  # an insurer's bullets that place a question in other words than its policy's
 WORDS_SHARE = 0.5  # a passage's share of the question's words against its closeness in meaning
 
 
@@ -85,6 +86,18 @@ def insurer_topics(ctx: Context) -> list[int]:
     if not topic:
         return []
     return sorted({p.bouwsteen for i in ctx.q.insurers for p in ctx.sources.bullets(i) if p.bouwsteen and ctx.focus.matches(p, topic)})
+
+
+def closest_insurer_topics(ctx: Context) -> list[int]:
+    """Bouwstenen of the named insurers' bullets closest in meaning to the question (CLOSEST_BULLETS
+    per insurer): a question in other words than the policy's is placed where it is about, not
+    answered with the insurer's whole policy."""
+    out: set[int] = set()
+    for insurer in ctx.q.insurers:
+        hits = ctx.sources.search(ctx.q.text, CLOSEST_BULLETS, mode="dense",
+                                  allow=lambda p, insurer=insurer: p.kind == "bullet" and p.insurer == insurer and bool(p.bouwsteen))
+        out.update(h.passage.bouwsteen for h in hits)
+    return sorted(out)
 
 
 def bouwsteen_text(ctx: Context) -> Answer:
