@@ -16,6 +16,7 @@ median answer length, abstention precision and recall per language, warm latency
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sys
 import time
@@ -185,13 +186,17 @@ def _answer_row(service, item: dict, answer: Answer, seconds: float, error: str 
     documents = service.library.documents
     cited_ids = {c.passage_id for c in answer.citations}
     supporting = set().union(*relevant) if relevant else set()
+    # the answer part: everything before the context an answer marks (the whole text when it marks none)
+    head = answer.answer if answer.context_start is None else answer.answer[:answer.context_start]
+    in_head = {int(n) for marks in re.findall(r"\[(\d+(?:,\s*\d+)*)\]", head) for n in re.split(r",\s*", marks)}
     citations = []
     for i, c in enumerate(answer.citations + answer.related):
         document = documents.get(c.document)
         valid = document is not None and m.quote_at(document.text, c.quote, c.start, c.end)
         support = i < len(answer.citations)
         precise = support and (any(m.contains(c.quote, f) for f in facts) or c.passage_id in supporting)
-        citations.append({"n": c.n, "support": support, "valid": valid, "precise": precise, "passage": c.passage_id,
+        citations.append({"n": c.n, "support": support, "valid": valid, "precise": precise, "answer_part": support and c.n in in_head,
+                          "passage": c.passage_id,
                           "quote": " ".join(c.quote.split())[:160]})
     found = [False] * len(facts) if answer.abstained else m.facts_found(facts, [answer.answer] + [c.quote for c in answer.citations])
     product = {

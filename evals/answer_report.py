@@ -17,7 +17,7 @@ SYSTEM_LABELS = {
 }
 ANSWER_HEADER = ("system", "hit@1", "hit@5", "MRR@10", "supp.rec@5", "accuracy", "fact recall", "overall", "abst. P", "abst. R",
                  "chars p50")
-PRODUCT_HEADER = ("half", "n", "accuracy", "acc. nl", "acc. en", "fact ≤300", "cit. valid", "cit. precise", "abst. P/R nl",
+PRODUCT_HEADER = ("half", "n", "accuracy", "acc. nl", "acc. en", "fact ≤300", "cit. valid", "cit. precise", "cit. answer", "abst. P/R nl",
                   "abst. P/R en", "chars p50", "p50 ms", "p95 ms")
 
 
@@ -38,7 +38,7 @@ def _product_rows(result: dict) -> list[list[str]]:
         lang, c, lat, product = scores["languages"], scores["citations"], scores["latency"], scores["systems"]["product"]
         pr = [f"{pct(lang[code]['abstention']['precision'])}/{pct(lang[code]['abstention']['recall'])}" for code in ("nl", "en")]
         rows.append([half, str(scores["n"]), pct(product["accuracy"]), pct(lang["nl"]["accuracy"]), pct(lang["en"]["accuracy"]),
-                     pct(scores["fact_first"]["share"]), pct(c["validity"]), pct(c["precision"]), *pr,
+                     pct(scores["fact_first"]["share"]), pct(c["validity"]), pct(c["precision"]), pct(c.get("answer_part_precision")), *pr,
                      num(product["answer_chars_p50"], 0), num(lat["p50_ms"], 0), num(lat["p95_ms"], 0)])
     return rows
 
@@ -61,7 +61,7 @@ def answers_markdown(results: dict) -> list[str]:
            "worden afgesteld, *validation* nooit. Retrieval-kolommen tellen over items met een bronpassage; *accuracy* over items "
            "met een antwoord; *overall* over alle items (een terecht onthouden antwoord telt als goed); *fact ≤300*: een feit "
            "staat in de eerste 300 tekens (feitvragen, geen lijstvragen); *cit. precise*: het citaat bevat een feit of is een "
-           "bronpassage. Baselines antwoorden met hun top-5 teksten en onthouden zich nooit.", ""]
+           "bronpassage; *cit. answer*: idem, alleen de citaten van het antwoord zelf (vóór de gemarkeerde context). Baselines antwoorden met hun top-5 teksten en onthouden zich nooit.", ""]
     for name, result in results.items():
         meta = result["meta"]
         out += [f"### Set `{name}`: {meta['items']} vragen", "",

@@ -64,7 +64,9 @@ def _citation_scores(rows: list[dict]) -> dict:
     support = [c for r in rows if not r["abstain"] and not r["product"]["abstained"] for c in r["product"]["citations"] if c["support"]]
     return {"total": len(every), "valid": sum(c["valid"] for c in every), "validity": m.share(sum(c["valid"] for c in every), len(every)),
             "scored": len(support), "precise": sum(c["precise"] for c in support),
-            "precision": m.share(sum(c["precise"] for c in support), len(support))}
+            "precision": m.share(sum(c["precise"] for c in support), len(support)),
+            "answer_part_precision": m.share(sum(c["precise"] for c in support if c.get("answer_part")),
+                                             sum(bool(c.get("answer_part")) for c in support))}
 
 
 def _latency(rows: list[dict]) -> dict:
