@@ -141,14 +141,30 @@ def cross_validate(y: np.ndarray, groups: Sequence[str], replay: Sequence) -> di
     else:
         threshold, rule = float(THRESHOLDS[-1]), "the highest threshold (no target reached)"
     predicted = _decisions(models, fold_of, replay, threshold)
+    separation = _separation(y, replay, models, fold_of)
     rules = [CLASSES.index(f.rule) if may else min(CLASSES.index(f.rule), 1) for f, may in replay]
     per_fold = []
     for k in range(folds):
         idx = np.flatnonzero(fold_of == k)
         per_fold.append({"plans": sorted({groups[i] for i in idx}), "judge": _scores(y[idx], [predicted[i] for i in idx]),
                          "rules": _scores(y[idx], [rules[i] for i in idx])})
-    return {"threshold": threshold, "rule": rule, "curve": curve, "folds": per_fold,
+    return {"threshold": threshold, "rule": rule, "curve": curve, "folds": per_fold, "separation": separation,
             "pooled": {"judge": _scores(y, predicted), "rules": _scores(y, rules)}}
+
+
+def _separation(y: np.ndarray, replay: Sequence, models: Sequence[JudgeModel], fold_of: np.ndarray) -> dict[str, float | None]:
+    """How well each feature alone, and the out-of-fold probability, tell a rules' "met" that holds
+    from one that does not, over the rows the judge decides (ROC AUC: 0.5 is chance)."""
+    from sklearn.metrics import roc_auc_score
+
+    rows = [n for n, (features, may_meet) in enumerate(replay) if features.rule == "met" and may_meet]
+    target = np.array([int(y[n] == CLASSES.index("met")) for n in rows])
+    if len(set(target)) < 2:
+        return {}
+    xs = np.array([replay[n][0].vector() for n in rows])
+    out: dict[str, float | None] = {name: float(roc_auc_score(target, xs[:, i])) for i, name in enumerate(FEATURES)}
+    out["out-of-fold probability"] = float(roc_auc_score(target, [models[fold_of[n]].probability(replay[n][0]) for n in rows]))
+    return out
 
 
 def _pct(value: float | None) -> str:
@@ -179,6 +195,11 @@ def report(cv: dict, model: JudgeModel, plans: Sequence[str]) -> str:
     for threshold, s in cv["curve"][::2]:
         lines.append(f"| {threshold:.3f} | {_pct(s['accuracy'])} | {_pct(s['met_precision'])} | {_pct(s['met_recall'])} | "
                      f"{_pct(s['false_reassurance'])} |")
+    if cv["separation"]:
+        lines += ["", "How well each feature alone, and the judge's out-of-fold probability, separate a rules' met that "
+                  "holds from one that does not (ROC AUC over the rows the judge decides; 0.5 is chance, below 0.5 "
+                  "the feature speaks against the met):", "", "| feature | AUC |", "|---|---|"]
+        lines += [f"| {name} | {auc:.3f} |" for name, auc in cv["separation"].items()]
     lines += ["", "Coefficients of the final model (standardised features; positive = the rules' met holds):", "",
               "| feature | coefficient |", "|---|---|"]
     for n, name in enumerate(FEATURES):

@@ -99,3 +99,22 @@ def test_a_met_the_judge_doubts_is_said_to_be_probably_met(catalogue, embedder, 
     report = render(doubting, "md")
     assert f"waarvan {len(doubted)} waarschijnlijk voldaan, na te lezen" in report
     assert "## Waarschijnlijk voldaan, na te lezen" in report
+
+
+def test_the_fit_report_says_how_well_each_feature_separates() -> None:
+    import numpy as np
+
+    from evals.fit_judge import CLASSES, _separation
+
+    # a met that holds in plans that hedge little, one that does not in plans that hedge much;
+    # the rows the rules do not call met are not the judge's to decide
+    holds = [replace(MET, plan_hedged_share=0.05 + i / 100) for i in range(4)]
+    fails = [replace(MET, plan_hedged_share=0.40 + i / 100) for i in range(4)]
+    other = [replace(MET, rule="partial", plan_hedged_share=0.9)]
+    replay = [(f, True) for f in holds + fails + other]
+    y = np.array([CLASSES.index("met")] * 4 + [CLASSES.index("partial")] * 4 + [CLASSES.index("met")])
+    model = fitted_model()
+    separation = _separation(y, replay, [model], np.zeros(len(y), dtype=int))
+    assert separation["plan_hedged_share"] == 0.0  # a higher share always speaks against the met
+    assert separation["similarity"] == 0.5  # the same for every row: chance
+    assert separation["out-of-fold probability"] == 1.0
