@@ -119,3 +119,18 @@ def test_a_date_in_the_passage_closest_in_meaning_answers_a_question_in_other_wo
     assert ctx.focus.sentence_states("Uiterlijk 1 maart 2027 volgt het besluit.", "date", closest)
     assert not ctx.focus.sentence_states("Uiterlijk 1 maart 2027 volgt het besluit.", "date", ["elders"])
     assert not ctx.focus.sentence_states("Er zijn vijf hoofdtaken.", "count", closest)
+
+
+def test_a_question_the_source_asks_never_leads_an_answer(tmp_path):
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+
+    note = ("# Ondersteuning\n\nHeeft u vragen over de aanvraag van de subsidie?\n\n"
+            "Vragen over de aanvraag van de subsidie beantwoordt het regiobureau binnen vijf werkdagen.\n")
+    (tmp_path / "corpus").mkdir()
+    corpus = one_document_corpus(tmp_path / "corpus", "ondersteuning.md", note)
+    service = Assistant(Settings(data_dir=tmp_path / "data", corpus_dir=corpus))
+    answer = service.ask("Wie beantwoordt vragen over de aanvraag van de subsidie?")
+    assert not answer.abstained and answer.context_start is not None, answer.answer
+    head = answer.answer[:answer.context_start]
+    assert head.startswith("Vragen over de aanvraag van de subsidie beantwoordt het regiobureau"), head

@@ -41,8 +41,8 @@ def lead_sentences(passages: Sequence[Passage], focus: Focus, sources: Sources, 
         prior = RANK_PRIOR / (1 + rank)
         for sentence in sources.claims(run):
             text = " ".join(text_of[c.passage.document_id].text[c.start:c.end] for c in sentence)
-            if len(words(text)) < MIN_WORDS:
-                continue
+            if len(words(text)) < MIN_WORDS or text.rstrip().endswith("?"):
+                continue  # a label, or a question the source asks: neither states an answer
             score = coverage(text, topic, weights, parts) if topic else 0.0
             if closeness:
                 score += MEANING * max(closeness.get(c.passage.id, 0.0) for c in sentence)
