@@ -5,6 +5,7 @@ from __future__ import annotations
 import jsonschema
 import pytest
 
+from assistant.answer import shapes
 from assistant.errors import InvalidQuestionError, UnknownInsurerError
 from assistant.models import ChatTurn
 from assistant.settings import PROJECT_ROOT
@@ -155,5 +156,5 @@ def test_a_question_in_other_words_naming_an_insurer_is_placed_not_answered_with
     cited = [by_id[c.passage_id] for c in answer.citations]
     bouwstenen = {p.bouwsteen for p in cited if p.insurer == "CZ"}
     everything = {p.bouwsteen for p in assistant.library.passages if p.insurer == "CZ" and p.kind == "bullet"}
-    assert 1 <= len(bouwstenen) <= 2 < len(everything), bouwstenen
+    assert 1 <= len(bouwstenen) <= shapes.CLOSEST_BULLETS < len(everything), bouwstenen
     assert any("kassier" in p.text.lower() for p in cited), answer.answer

@@ -22,7 +22,7 @@ MAX_SUPPORT = 6  # passages that answer a general question
 MAX_SECTION = 12  # a named section is quoted whole up to this many passages
 MAX_CONTEXT = 2  # passages quoted as context after a fact question's answer
 K_GENERAL = 12
-CLOSEST_BULLETS = 2  # an insurer's bullets that place a question in other words than its policy's
+CLOSEST_BULLETS = 3  # bullets per insurer that place a question in words its policy does not use
 WORDS_SHARE = 0.5  # a passage's share of the question's words against its closeness in meaning
 
 
