@@ -134,3 +134,22 @@ def test_a_question_the_source_asks_never_leads_an_answer(tmp_path):
     assert not answer.abstained and answer.context_start is not None, answer.answer
     head = answer.answer[:answer.context_start]
     assert head.startswith("Vragen over de aanvraag van de subsidie beantwoordt het regiobureau"), head
+
+
+def test_a_figure_in_a_later_row_of_a_table_is_read_with_the_tables_header(tmp_path):
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+    from tests.documents import make_pdf
+
+    names = ["Noord", "Oost", "Zuid", "West", "Midden", "Kust", "Delta", "Heuvel", "Veen", "Stad"]
+    rows = [f"Regio {name} {10 + n},0 {20 + n},5 {30 + n},0" for n, name in enumerate(names)]
+    page = ["Budgetten per regio", "De budgetten staan in de tabel hieronder.", "Bedragen x € 1 miljoen 2027 2028 2029", *rows,
+            "Deze bedragen zijn voorlopig."]
+    (tmp_path / "corpus").mkdir()
+    corpus = one_document_corpus(tmp_path / "corpus", "budget.pdf", make_pdf([page]))
+    service = Assistant(Settings(data_dir=tmp_path / "data", corpus_dir=corpus))
+    answer = service.ask("Welk bedrag staat er voor Regio Stad in 2028?")  # a row past the first block: no € of its own
+    trustworthy_answer(answer, service)
+    assert not answer.abstained, answer.answer
+    head = answer.answer[:answer.context_start] if answer.context_start is not None else answer.answer
+    assert "Regio Stad 19,0 29,5 39,0" in head, answer.answer

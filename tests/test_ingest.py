@@ -161,3 +161,29 @@ def test_running_headers_mirrored_on_left_and_right_pages_are_removed(tmp_path: 
     _, passages = load_corpus(one_document_corpus(tmp_path, "plan.pdf", make_pdf(pages)))
     assert len([p for p in passages if "samen doen" in p.text]) == 7
     assert not [p for p in passages if "Regioplan Eerstelijn" in p.text or any("Regioplan Eerstelijn" in s for s in p.section)]
+
+
+def test_a_table_of_figures_in_a_pdf_is_kept_whole_with_its_header(tmp_path: Path) -> None:
+    rows = [f"Regio {name} {a},0 {b},5 {c},0" for name, a, b, c in
+            [("Noord", 10, 11, 12), ("Oost", 20, 21, 22), ("Zuid", 30, 31, 32), ("West", 40, 41, 42), ("Midden", 50, 51, 52),
+             ("Kust", 60, 61, 62), ("Delta", 70, 71, 72), ("Heuvel", 80, 81, 82), ("Veen", 90, 91, 92), ("Stad", 15, 16, 17)]]
+    page = ["Budgetten per regio", "De budgetten zijn in de onderstaande tabel opgenomen.",
+            "Bedragen x € 1 miljoen 2027 2028 2029", *rows,
+            "Deze bedragen zijn voorlopig en worden in 2027 herzien."]
+    documents, passages = load_corpus(one_document_corpus(tmp_path, "budget.pdf", make_pdf([page])))
+    tables = [p for p in passages if p.kind == "table"]
+    assert len(tables) == 2, [(p.kind, p.text) for p in passages]
+    first, rest = tables
+    assert first.text.startswith("Bedragen x € 1 miljoen 2027 2028 2029") and "Regio Noord 10,0 11,5 12,0" in first.text
+    assert first.lead_in is None
+    assert rest.lead_in == "Bedragen x € 1 miljoen 2027 2028 2029"  # a later row is read with its columns
+    assert "Regio Stad 15,0 16,5 17,0" in rest.text
+    text = documents[0].text
+    assert all(text[p.start:p.end] == p.text for p in tables)
+    prose = [p for p in passages if p.kind != "table"]
+    assert any(p.text.startswith("Deze bedragen zijn voorlopig") for p in prose)  # the sentence after the table is prose
+
+
+def test_prose_that_ends_in_numbers_is_no_table() -> None:
+    text = "In de jaren 2027 2028\nwerken we samen met 3 4\npartners aan het plan.\n"
+    assert [b.kind for b in segment(text, figures=True)] == ["paragraph"]

@@ -88,7 +88,7 @@ def _structured_passages(document: Document) -> Iterator[Passage]:
     extracted: ExtractedText = document.extracted
     # a paged document's running headers, footers and page numbers are no content (offsets stay exact)
     text = mask_running_lines(extracted) if extracted.page_starts and len(extracted.page_starts) >= 2 else extracted.text
-    blocks = [b for b in segment(text, extracted.heading_spans) if not _is_artifact(b)]
+    blocks = [b for b in segment(text, extracted.heading_spans, figures=True) if not _is_artifact(b)]
     nodes = _assign_sections(blocks, document.info.title)
     _repair_continuations(nodes)
     _place_footnotes(nodes)

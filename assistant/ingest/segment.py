@@ -24,6 +24,12 @@ CONTENTS_ENTRY = re.compile(r"^(?=.*[^\W\d_]{2}).{2,160}?(?:\s*[.·…_]{2,}\s*|
 MIN_CONTENTS_ENTRIES = 4
 PAGE_NUMBER_LINE = re.compile(r"^\s*(?:pagina|page|blz\.?|p\.)?\s*[-–]?\s*\d{1,3}\s*(?:(?:van|of|/)\s*\d{1,3})?\s*[-–]?\s*$", re.IGNORECASE)
 TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+# A row of a table of figures as PDF text gives it: a label, then two or more numbers ("3.074",
+# "0,4%", "€ 51,4", "-"), nothing after them. A number never ends in a full stop: that is a sentence.
+_CELL = r"(?:€\s?)?(?:[-–]?\d(?:[\d.,]*\d)?\s?%?\*?|[-–])"
+NUMBER_ROW = re.compile(rf"^[^\n]*?(?<![\w.,])(?:{_CELL})(?:[ \t\u00a0]+(?:{_CELL}))+[ \t\u00a0]*$")
+MIN_TABLE_LINES = 3  # a header and two rows: fewer is a line of prose that ends in numbers
+TABLE_ROWS = 8  # rows per table block; a longer table goes on in blocks that carry its header as lead-in
 TERMINAL = ".:;!?…"
 
 
@@ -31,7 +37,7 @@ TERMINAL = ".:;!?…"
 class Block:
     start: int
     end: int
-    kind: str  # heading | paragraph | list_item | table_row
+    kind: str  # heading | paragraph | list_item | table_row | table
     text: str
     level: int = 0
     lead_in: str | None = None
@@ -76,10 +82,32 @@ def is_heading_line(line: str, next_line: str | None) -> bool:
     return True
 
 
-def segment(text: str, heading_spans: tuple[tuple[int, int, int], ...] = (), guess_headings: bool = True) -> list[Block]:
-    """Split `text` into blocks. Known heading spans win; other headings are guessed by their look."""
+def number_tables(text: str, lines: Sequence[tuple[int, int]]) -> dict[int, list[int]]:
+    """Tables of figures in text without table markup: runs of MIN_TABLE_LINES or more lines that
+    each end in two or more numbers. Index of each run's first line (its header) -> its lines."""
+    runs: dict[int, list[int]] = {}
+    run: list[int] = []
+    for i, (start, end) in enumerate([*lines, (0, 0)]):
+        if end > start and NUMBER_ROW.match(text[start:end]):
+            run.append(i)
+            continue
+        if len(run) >= MIN_TABLE_LINES:
+            runs[run[0]] = run
+        run = []
+    return runs
+
+
+def segment(text: str, heading_spans: tuple[tuple[int, int, int], ...] = (), guess_headings: bool = True,
+            figures: bool = False) -> list[Block]:
+    """Split `text` into blocks. Known heading spans win; other headings are guessed by their look.
+
+    With `figures`, a table of figures without markup (PDF text) becomes blocks of kind "table":
+    its header line with the first TABLE_ROWS rows, then further rows with the header as lead-in.
+    """
     heading_at = {start: level for start, _, level in heading_spans}
     lines = line_spans(text)
+    tables = number_tables(text, lines) if figures else {}
+    in_table: set[int] = {i for run in tables.values() for i in run}
     blocks: list[Block] = []
     current: list[int] | None = None  # [start, end, kind]
     kind = ""
@@ -94,6 +122,11 @@ def segment(text: str, heading_spans: tuple[tuple[int, int, int], ...] = (), gue
         current = None
 
     for i, (ls, le) in enumerate(lines):
+        if i in tables:
+            close()
+            blocks.extend(_table_blocks(text, [lines[j] for j in tables[i]]))
+        if i in in_table:
+            continue
         line = text[ls:le]
         stripped = line.strip(" \t\f\u00a0")
         next_line = text[lines[i + 1][0]:lines[i + 1][1]] if i + 1 < len(lines) else None
@@ -139,6 +172,18 @@ def segment(text: str, heading_spans: tuple[tuple[int, int, int], ...] = (), gue
     close()
     _attach_lead_ins(blocks)
     return blocks
+
+
+def _table_blocks(text: str, rows: Sequence[tuple[int, int]]) -> list[Block]:
+    """A table's blocks: the header with the first rows, then the rest in groups with the header as lead-in."""
+    header = " ".join(text[rows[0][0]:rows[0][1]].split())
+    groups = [rows[:TABLE_ROWS + 1]] + [rows[k:k + TABLE_ROWS] for k in range(TABLE_ROWS + 1, len(rows), TABLE_ROWS)]
+    out = []
+    for n, group in enumerate(groups):
+        start, end = _trim(text, group[0][0], group[-1][1])
+        out.append(Block(start, end, "table", text[start:end], lead_in=header if n else None,
+                         cells=[" ".join(text[s:e].split()) for s, e in group]))
+    return out
 
 
 def _looks_wrapped_short(paragraph: str) -> bool:
