@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 
 from assistant.answer.citations import Claim
 from assistant.answer.focus import Focus, coverage
-from assistant.answer.sources import MIN_WORDS, Sources, header
+from assistant.answer.sources import MIN_WORDS, Sources, table_header
 from assistant.models import Passage
 from assistant.text import words
 from assistant.understand import FACT_PATTERNS
@@ -40,7 +40,7 @@ def lead_sentences(passages: Sequence[Passage], focus: Focus, sources: Sources, 
     for rank, run in enumerate(runs):
         prior = RANK_PRIOR / (1 + rank)
         for sentence in sources.claims(run):
-            text = header(sentence[0].passage) + " ".join(text_of[c.passage.document_id].text[c.start:c.end] for c in sentence)
+            text = table_header(sentence[0].passage) + " ".join(text_of[c.passage.document_id].text[c.start:c.end] for c in sentence)
             if len(words(text)) < MIN_WORDS or text.rstrip().endswith("?"):
                 continue  # a label, or a question the source asks: neither states an answer
             score = coverage(text, topic, weights, parts) if topic else 0.0

@@ -33,7 +33,7 @@ class Library(Protocol):
     heading_terms: set[str]
 
 
-def header(passage: Passage) -> str:
+def table_header(passage: Passage) -> str:
     """The column header a table's later rows are read with ("Bedragen x € 1 miljoen 2023 2024 …"),
     and a space; "" for any other passage. For reading what a row states, never for quoting it."""
     return f"{passage.lead_in} " if passage.kind == "table" and passage.lead_in else ""
@@ -102,7 +102,7 @@ class Sources:
         for parts in self.runs(passages):
             text = " ".join(p.text for p in parts)
             ids = frozenset(p.id for p in parts)
-            out.extend((f"{header(parts[0])}{text[s:e]}", ids) for s, e in sentence_spans(text))
+            out.extend((f"{table_header(parts[0])}{text[s:e]}", ids) for s, e in sentence_spans(text))
         return out
 
     def claims(self, run: Sequence[Passage]) -> list[list[Claim]]:

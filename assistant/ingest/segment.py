@@ -181,8 +181,7 @@ def _table_blocks(text: str, rows: Sequence[tuple[int, int]]) -> list[Block]:
     out = []
     for n, group in enumerate(groups):
         start, end = _trim(text, group[0][0], group[-1][1])
-        out.append(Block(start, end, "table", text[start:end], lead_in=header if n else None,
-                         cells=[" ".join(text[s:e].split()) for s, e in group]))
+        out.append(Block(start, end, "table", text[start:end], lead_in=header if n else None))
     return out
 
 
