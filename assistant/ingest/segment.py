@@ -7,6 +7,7 @@ Works on any loader's output. Spans are exact offsets into the text; a block's t
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -210,22 +211,33 @@ def _attach_lead_ins(blocks: list[Block]) -> None:
                 pass  # a nested lead-in item: the items below still belong to the outer lead-in
 
 
-def contents_lines(text: str, lines: Sequence[tuple[int, int]], page_starts: Sequence[int]) -> list[tuple[int, int]]:
+def page_lines(text: str, lines: Sequence[tuple[int, int]], page_starts: Sequence[int]) -> list[list[tuple[int, int]]]:
+    """The non-blank lines of each page, in one pass over the lines (they come in text order)."""
+    pages: list[list[tuple[int, int]]] = [[] for _ in page_starts]
+    for start, end in lines:
+        n = bisect_right(page_starts, start) - 1
+        page_end = page_starts[n + 1] - 1 if n + 1 < len(page_starts) else len(text)
+        if n >= 0 and end <= page_end and text[start:end].strip():
+            pages[n].append((start, end))
+    return pages
+
+
+def contents_lines(text: str, pages: Sequence[Sequence[tuple[int, int]]]) -> list[tuple[int, int]]:
     """The lines of a table of contents: on one page, at least MIN_CONTENTS_ENTRIES entries in a row
     that each end in the number of a later page of the document, in page order. An entry's title may
     wrap onto one line without a number. Figures at the end of a table's rows rarely pass: they
     would have to rise, stay within the page count and point past the page they stand on.
+    `pages`: each page's non-blank lines (`page_lines`).
     """
     found: list[tuple[int, int]] = []
-    for n, page_start in enumerate(page_starts):
-        page_end = page_starts[n + 1] - 1 if n + 1 < len(page_starts) else len(text)
+    for n, spans in enumerate(pages):
         run: list[tuple[int, int]] = []
         entries = last = 0
         wrapped: tuple[int, int] | None = None
-        for span in [(s, e) for s, e in lines if page_start <= s and e <= page_end and text[s:e].strip()]:
+        for span in spans:
             match = CONTENTS_ENTRY.match(text[span[0]:span[1]].strip())
             page = int(match.group(1)) if match else 0
-            later = n + 1 < page <= len(page_starts)
+            later = n + 1 < page <= len(pages)
             if later and page >= last:
                 run += [wrapped, span] if wrapped else [span]
                 entries, last, wrapped = entries + 1, page, None
@@ -259,18 +271,15 @@ def mask_running_lines(extracted: ExtractedText) -> str:
     lines = line_spans(text)
     starts = extracted.page_starts or ()
     if len(starts) >= 2:
-        edges: list[tuple[int, int]] = []
-        for n, page_start in enumerate(starts):
-            page_end = starts[n + 1] - 1 if n + 1 < len(starts) else len(text)
-            page_lines = [(s, e) for s, e in lines if page_start <= s and e <= page_end and text[s:e].strip()]
-            edges.extend(page_lines[:3] + page_lines[-3:])
+        pages = page_lines(text, lines, starts)
+        edges = [span for spans in pages for span in spans[:3] + spans[-3:]]
         keys = {span: running_key(text[span[0]:span[1]]) for span in set(edges)}
         seen = Counter(keys.values())
         running = {k for k, n in seen.items() if sum(c.isalpha() for c in k) >= 4 and n >= max(2, len(starts) // 2) and len(k) <= 120}
         for (start, end), key in keys.items():
             if key in running or PAGE_NUMBER_LINE.match(text[start:end]):
                 chars[start:end] = " " * (end - start)
-        for start, end in contents_lines(text, lines, starts):
+        for start, end in contents_lines(text, pages):
             chars[start:end] = " " * (end - start)
     for start, end in lines:
         if PAGE_OF_LINE.match(text[start:end]):
