@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from assistant.text import collapse
+
 if TYPE_CHECKING:
     from assistant.models import ExtractedText
 
@@ -177,7 +179,7 @@ def segment(text: str, heading_spans: tuple[tuple[int, int, int], ...] = (), gue
 
 def _table_blocks(text: str, rows: Sequence[tuple[int, int]]) -> list[Block]:
     """A table's blocks: the header with the first rows, then the rest in groups with the header as lead-in."""
-    header = " ".join(text[rows[0][0]:rows[0][1]].split())
+    header = collapse(text[rows[0][0]:rows[0][1]])
     groups = [rows[:TABLE_ROWS + 1]] + [rows[k:k + TABLE_ROWS] for k in range(TABLE_ROWS + 1, len(rows), TABLE_ROWS)]
     out = []
     for n, group in enumerate(groups):

@@ -24,7 +24,7 @@ from assistant.llm import LanguageModel, LanguageModelError, load_prompt
 from assistant.models import Finding
 from assistant.review.judge import MIN_STATEMENT_WORDS
 from assistant.review.notes import lowered_note, met_note
-from assistant.text import words
+from assistant.text import collapse, words
 
 log = logging.getLogger("assistant.review")
 PROMPT = "judge"
@@ -48,13 +48,13 @@ class ModelJudge:
         if opinion is None:
             return finding.model_copy(update={"model_opinion": "void"})
         verdict, quote = opinion
-        if quote and _flat(quote) not in _flat(plan_text):
+        if quote and collapse(quote) not in collapse(plan_text):
             return finding.model_copy(update={"model_opinion": "void"})  # a quote the plan does not hold voids the verdict
         if finding.status == "met" and verdict != "met":
             return finding.model_copy(update={"status": "partial", "lowered": "model", "model_opinion": "lowered",
                                               "note": lowered_note("partial", "model", "")})
         evidence = [e.quote for e in finding.evidence]
-        if doubted and verdict == "met" and len(words(quote)) >= MIN_STATEMENT_WORDS and any(_flat(quote) in _flat(e) for e in evidence):
+        if doubted and verdict == "met" and len(words(quote)) >= MIN_STATEMENT_WORDS and any(collapse(quote) in collapse(e) for e in evidence):
             pages = sorted({e.page for e in finding.evidence if e.page})
             return finding.model_copy(update={"status": "met", "lowered": None, "model_opinion": "raised",
                                               "note": met_note(requirement, evidence, pages)})
@@ -78,7 +78,3 @@ class ModelJudge:
             if verdict is not None:
                 return verdict, str(data.get("citaat") or "")
         return None
-
-
-def _flat(text: str) -> str:
-    return " ".join(text.split())
