@@ -31,7 +31,7 @@ def _progress(stage: str, done: int, total: int) -> None:
 
 def render_answer(answer: Answer, shown: str = "") -> str:
     """The answer (after `shown`, the part already printed as it was written), its note, then its numbered sources."""
-    lines = [answer.answer[len(shown):] if shown and answer.answer.startswith(shown) else answer.answer]
+    lines = [answer.unsent(shown)]
     if answer.composer_note:
         lines.append(f"\n({answer.composer_note})")
     if answer.citations:

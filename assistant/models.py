@@ -157,6 +157,11 @@ class Answer(BaseModel):
         """The passages retrieved for this question, when the composer recorded them."""
         return self._reached
 
+    def unsent(self, sent: str) -> str:
+        """The text still to show after `sent`, the part streamed as it was written (all of it when
+        the answer does not begin with that part: a failed model falls back to the quoted answer)."""
+        return self.answer[len(sent):] if self.answer.startswith(sent) else self.answer
+
 
 class ChatTurn(BaseModel):
     role: Literal["user", "assistant"]

@@ -66,8 +66,7 @@ async def answer_events(assistant: Assistant, query: Query) -> AsyncIterator[byt
                 yield event
                 continue
             # Encoded here, inside the try: text that cannot be sent becomes an error event, not a cut stream.
-            rest = item.answer[len(streamed):] if item.answer.startswith(streamed) else item.answer
-            events = [_event("delta", {"text": chunk}) for chunk in text_chunks(rest)]
+            events = [_event("delta", {"text": chunk}) for chunk in text_chunks(item.unsent(streamed))]
             events += [_event("answer", item.model_dump(mode="json")), _event("done", {})]
     except ResvError as exc:
         yield _event("error", {"detail": exc.message})
