@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from assistant.text import fold
+from assistant.text import STOPWORDS, fold, words
 
 DATA_DIR = Path(__file__).parent / "data"
 DATA_FILE = DATA_DIR / "domain.toml"
@@ -116,6 +116,55 @@ class Domain:
                 folded = pattern.sub(" ", folded)
                 out.extend(targets)
         return out
+
+
+TRANSLATION_FILE = DATA_DIR / "translation.toml"
+MAX_PHRASE = 3  # words in the longest English rendering looked up
+
+
+class Translation:
+    """English words and phrases with the Dutch words they render (`data/translation.toml`).
+
+    The file lists Dutch words, from the seed sources and general Dutch, with their ordinary
+    English renderings; it is read the other way round. Unlike the glossary, a translation is no
+    sign that a question is about the domain: it only lets an English question meet Dutch text.
+    """
+
+    def __init__(self, data: dict, function_words: frozenset[str]) -> None:
+        self.version: str = data["version"]
+        table: dict[tuple[str, ...], list[str]] = {}
+        for section in ("source", "general"):
+            for dutch, renderings in data[section].items():
+                for english in renderings:
+                    key = tuple(words(english))
+                    if not 0 < len(key) <= MAX_PHRASE or (len(key) == 1 and key[0] in function_words):
+                        continue  # "is", "does": a question's frame, not its subject
+                    if dutch not in table.setdefault(key, []):
+                        table[key].append(dutch)
+        self.table = table
+
+    def spans(self, text: str) -> list[tuple[int, int, list[str]]]:
+        """(first word, end word, Dutch words) of each rendering in `text`'s words, longest first, left to right."""
+        tokens = words(text)
+        out = []
+        i = 0
+        while i < len(tokens):
+            for n in range(min(MAX_PHRASE, len(tokens) - i), 0, -1):
+                dutch = self.table.get(tuple(tokens[i:i + n]))
+                if dutch:
+                    out.append((i, i + n, dutch))
+                    i += n
+                    break
+            else:
+                i += 1
+        return out
+
+
+@lru_cache(maxsize=1)
+def get_translation() -> Translation:
+    """The English renderings of Dutch words, parsed once."""
+    language = get_language()
+    return Translation(_read(TRANSLATION_FILE), STOPWORDS | language.question_words | language.markers["en"])
 
 
 @lru_cache(maxsize=1)

@@ -248,7 +248,7 @@ class Assistant:
         if mode != "product":
             return retriever.search(question, k, mode=mode)
         query = self.read_question(question, insurer, history)
-        return retriever.search(query.text, k, expansions=query.expansions)
+        return retriever.search(query.text, k, expansions=query.lexical_terms)
 
     def extract(self, data: bytes, filename: str) -> ExtractedText:
         """The text of an uploaded file with its pages, as a review reads it (within the same limits)."""

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from assistant.domain import NUMBER_PATTERN, NUMBER_WORDS, PersonalTopic, bouwsteen_numbers, get_domain, get_language
+from assistant.domain import NUMBER_PATTERN, NUMBER_WORDS, PersonalTopic, bouwsteen_numbers, get_domain, get_language, get_translation
 from assistant.models import ChatTurn
 from assistant.text import STOPWORDS, fold, stem, words
 
@@ -54,10 +54,13 @@ class Query:
     phases: list[int] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
     expansions: list[str] = field(default_factory=list)
+    translations: list[str] = field(default_factory=list)  # Dutch words for an English question's words
     focus: list[str] = field(default_factory=list)
     wants: str | None = None
     wants_date_maybe: bool = False
     target: str | None = None
+    target_terms: list[str] = field(default_factory=list)  # the Dutch words of an English target
+    alternatives: dict[str, str] = field(default_factory=dict)  # focus stem -> the stem it is another rendering of
     comparison: bool = False
     which_insurers: bool = False
     handreiking_only: bool = False
@@ -71,6 +74,11 @@ class Query:
     @property
     def english(self) -> bool:
         return self.lang == "en"
+
+    @property
+    def lexical_terms(self) -> list[str]:
+        """The Dutch terms the lexical search adds to the question's own words."""
+        return self.expansions + self.translations
 
     @property
     def has_domain_signal(self) -> bool:
@@ -104,6 +112,8 @@ def parse(question: str, insurer: str | None = None) -> Query:
     query.years = [int(y) for y in YEAR.findall(folded)]
     query.names_domain = any(w in domain.core_terms for w in words(question))
     query.expansions = domain.expand(question)
+    spans = get_translation().spans(question) if query.english else []
+    query.translations = list(dict.fromkeys(d for _, _, dutch in spans for d in dutch))
     query.comparison = bool(COMPARISON.search(folded)) or (len(query.insurers) > 1 and " of " not in f" {folded} ")
     query.which_insurers = bool(WHICH_INSURERS.search(folded))
     query.all_insurers = bool(ALL_INSURERS.search(folded)) and not query.insurers
@@ -120,7 +130,10 @@ def parse(question: str, insurer: str | None = None) -> Query:
     if word and word not in STOPWORDS | QUESTION_WORDS and word not in NUMBER_WORDS and not describes_wanted \
             and not any(w.search(word) for w in WANTS.values()):
         query.target = word
-    query.focus = focus_terms(question, query)
+        # An English target is often the first word of a phrase ("how many allied health …"): its Dutch words.
+        first = next(iter(get_translation().spans(folded[target.start(1):])), None) if query.english else None
+        query.target_terms = first[2] if first and first[0] == 0 else []
+    query.focus = focus_terms(question, query, spans)
     query.personal = bool(PERSONAL.search(folded))
     query.personal_topics = [t for t in _LANGUAGE.personal_topics if t.pattern.search(folded)]
     if insurer:
@@ -130,8 +143,12 @@ def parse(question: str, insurer: str | None = None) -> Query:
     return query
 
 
-def focus_terms(question: str, query: Query) -> list[str]:
-    """Stems of what the question is about, once names, numbers and question words are set aside."""
+def focus_terms(question: str, query: Query, spans: Sequence[tuple[int, int, list[str]]] = ()) -> list[str]:
+    """Stems of what the question is about, once names, numbers and question words are set aside.
+
+    An English word with a Dutch rendering (`spans`, from the translation table) stands in the
+    focus as its Dutch words: the sources are Dutch, and only those can be found in them.
+    """
     domain = get_domain()
     named = set()
     for group in ("insurer", "other_insurer", "bouwsteen"):
@@ -139,7 +156,14 @@ def focus_terms(question: str, query: Query) -> list[str]:
             for alias in term.aliases + (term.title,):
                 named.update(words(alias))
     out = []
-    for word in words(question):
+    rendered = {i: dutch if i == start else [] for start, end, dutch in spans for i in range(start, end)}
+    for i, word in enumerate(words(question)):
+        if i in rendered and word not in STOPWORDS and word not in QUESTION_WORDS and word not in named:
+            dutch = list(dict.fromkeys(stem(w) for d in rendered[i] for w in words(d) if w not in STOPWORDS and len(w) >= 3))
+            for alternative in dutch[1:]:  # renderings of one word are one thing asked about, not several
+                query.alternatives.setdefault(alternative, dutch[0])
+            out.extend(dutch)
+            continue
         if any(w.fullmatch(word) for w in WANTS.values()):
             continue  # "percentage", "bedrag": the kind of fact asked for, not the topic
         if word in STOPWORDS or word in QUESTION_WORDS or word in named or word.isdigit() or word in NUMBER_WORDS or len(word) < 3:
@@ -192,6 +216,8 @@ def understand(question: str, history: Sequence[ChatTurn] = (), insurer: str | N
         merged.which_insurers = query.which_insurers or (before.which_insurers and not query.insurers)
         merged.wants = query.wants or before.wants
     merged.expansions = list(dict.fromkeys(before.expansions + query.expansions))
+    merged.translations = list(dict.fromkeys(before.translations + query.translations))
+    merged.alternatives = before.alternatives | query.alternatives
     merged.text = f"{before.text} {question}"
     merged.lang = query.lang if len(words(question)) > 3 else before.lang
     return merged

@@ -32,7 +32,7 @@ class Context:
 
     def hits(self, k: int = 8, allow: Callable[[Passage], bool] | None = None,
              boost: Callable[[Passage], float] | None = None) -> list[Hit]:
-        return self.sources.search(self.q.text, k, allow=allow, boost=boost, expansions=self.q.expansions)
+        return self.sources.search(self.q.text, k, allow=allow, boost=boost, expansions=self.q.lexical_terms)
 
     def near(self, k: int = 3) -> list[Passage]:
         """The top passages for the question, shown beside an abstention."""

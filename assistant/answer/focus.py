@@ -84,7 +84,9 @@ class Focus:
     def matches(self, passage: Passage, focus: Sequence[str]) -> bool:
         """The passage is about the focus: a rare focus word, and enough of all of them."""
         rare = [f for f in focus if self.vocabulary.get(f, 99) >= 2.0]
-        return coverage(passage, rare or focus) > 0 and coverage(passage, focus) >= (1 / len(focus) if len(focus) <= 2 else 0.33)
+        same = self.q.alternatives
+        things = len({same.get(f, f) for f in focus})
+        return coverage(passage, rare or focus, same=same) > 0 and coverage(passage, focus, same=same) >= (1 / things if things <= 2 else 0.33)
 
     def has_wanted_fact(self, passages: Iterable[Passage]) -> bool:
         """A sentence of `passages` holds the wanted kind of fact about the question's subject."""
@@ -127,7 +129,7 @@ class Focus:
         """What the wanted fact must be about: the asked-for noun (or its Dutch terms), else the focus."""
         q = self.q
         if q.wants == "count" and q.target:
-            dutch = get_domain().expand(q.target)
+            dutch = get_domain().expand(q.target) + q.target_terms
             return [t for term in (dutch or [q.target]) for t in terms(term)]
         # The domain nouns a question is about ("het RESV-plan") are no topic words, but the fact
         # must be about them or about the topic.
@@ -136,11 +138,13 @@ class Focus:
 
 
 def coverage(passage: Passage | str, focus: Sequence[str], weights: Mapping[str, float] | None = None,
-             parts: Mapping[str, Sequence[str]] | None = None) -> float:
+             parts: Mapping[str, Sequence[str]] | None = None, same: Mapping[str, str] | None = None) -> float:
     """Share of the focus stems found in a passage (or a sentence), optionally weighted (idf).
 
     Prefix match keeps Dutch compounds and inflections; a compound the passage spells apart
     (a compound in the question, its parts apart in the passage) counts when all its parts are there.
+    Stems that `same` maps to one stem (the Dutch renderings of one English word) count once,
+    found when any of them is.
     """
     if not focus:
         return 0.0
@@ -154,8 +158,15 @@ def coverage(passage: Passage | str, focus: Sequence[str], weights: Mapping[str,
     def weight(f: str) -> float:
         return weights.get(f, 1.0) if weights else 1.0
 
-    found = sum(weight(f) for f in focus if present(f) or (parts and parts.get(f) and all(present(p) for p in parts[f])))
-    return found / sum(weight(f) for f in focus)
+    groups: dict[str, list[str]] = {}
+    for f in focus:
+        groups.setdefault(same.get(f, f) if same else f, []).append(f)
+
+    def found(f: str) -> bool:
+        return present(f) or bool(parts and parts.get(f) and all(present(p) for p in parts[f]))
+
+    total = sum(max(weight(f) for f in members) for members in groups.values())
+    return sum(max(weight(f) for f in members) for members in groups.values() if any(found(f) for f in members)) / total
 
 
 def stem_match(term: str, subject: Sequence[str]) -> bool:

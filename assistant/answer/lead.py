@@ -43,7 +43,7 @@ def lead_sentences(passages: Sequence[Passage], focus: Focus, sources: Sources, 
             text = table_header(sentence[0].passage) + " ".join(text_of[c.passage.document_id].text[c.start:c.end] for c in sentence)
             if len(words(text)) < MIN_WORDS or text.rstrip().endswith("?"):
                 continue  # a label, or a question the source asks: neither states an answer
-            score = coverage(text, topic, weights, parts) if topic else 0.0
+            score = coverage(text, topic, weights, parts, focus.q.alternatives) if topic else 0.0
             if closeness:
                 score += MEANING * max(closeness.get(c.passage.id, 0.0) for c in sentence)
             if wanted in FACT_PATTERNS:

@@ -252,7 +252,7 @@ def best_matching(ctx: Context, hits: Sequence[Hit], focus: Sequence[str]) -> li
     """
     weights = ctx.focus.weights(focus)
     parts = ctx.focus.parts()
-    words = [coverage(h.passage, focus, weights, parts) for h in hits]
+    words = [coverage(h.passage, focus, weights, parts, ctx.q.alternatives) for h in hits]
     most = max(words, default=0.0)
     meaning = dense_closeness(hits)
     scored = [(h.passage, WORDS_SHARE * (w / most if most else 0.0) + (1 - WORDS_SHARE) * m) for h, w, m in zip(hits, words, meaning)]
