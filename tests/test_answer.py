@@ -76,6 +76,14 @@ def test_which_insurers_lists_only_those_that_name_it(assistant):
     assert all("escalatieladder" in c.quote.lower() for c in answer.citations)
 
 
+def test_which_insurers_claims_no_absence_from_absent_words(assistant):
+    # No policy uses the word; that shows what was searched, not that no insurer asks it.
+    answer = assistant.ask("Welke verzekeraars zeggen iets over het postcodeniveau?")
+    trustworthy_answer(answer, assistant)
+    assert answer.answer.startswith("Met deze woorden vind ik dit in geen inkoopbeleid")
+    assert "Geen van de verzekeraars noemt" not in answer.answer
+
+
 def test_english_question_reaches_dutch_passages(assistant):
     answer = assistant.ask("What does Menzis require for building block 1?")
     trustworthy_answer(answer, assistant)
