@@ -48,6 +48,11 @@ def test_answer_matches_the_contract_schema(assistant):
         ("Wat zijn de openingstijden van de apotheek in het gezondheidscentrum?", "outside_domain"),
         ("Wat is het salaris van een praktijkondersteuner bij de huisarts?", "outside_domain"),
         ("Is mijn fysiotherapie dit jaar vergoed door Menzis?", "outside_domain"),
+        # nothing asked about stands in the sources, though the question names the RESV
+        ("Who presides over the RESV in Zeeland?", "fact_not_in_sources"),
+        # the asked-for thing is absent in either language (English: nor its Dutch renderings)
+        ("Welke burgemeester in Friesland tekent voor het RESV?", "fact_not_in_sources"),
+        ("Which mayor in Friesland signs for the RESV?", "fact_not_in_sources"),
     ],
 )
 def test_abstains_plainly(assistant, question, reason):

@@ -30,6 +30,10 @@ class Focus:
         """Focus stems the corpus knows (directly, as a form, or as compound or verb parts)."""
         return [f for f in self.q.focus if self.knows_stem(f)]
 
+    def known_things(self) -> set[str]:
+        """The things asked about that the corpus knows: renderings of one English word are one thing."""
+        return {self.q.alternatives.get(f, f) for f in self.known()}
+
     def known_topic(self) -> list[str]:
         """Known focus that is not only the name of a bouwsteen."""
         return [f for f in self.known() if not is_bouwsteen_word(f)]
@@ -75,10 +79,17 @@ class Focus:
         return None
 
     def target_unknown(self) -> bool:
-        """The thing the question asks for ("welke boete") does not occur in the sources."""
+        """The thing the question asks for ("welke boete") does not occur in the sources.
+
+        An English word counts as absent only when it has Dutch renderings and none of them
+        occurs either; a word without a rendering may still be said in Dutch words we cannot tell.
+        """
         target = self.q.target
-        if not target or self.q.english:
+        if not target:
             return False
+        if self.q.english:
+            dutch = [w for d in self.q.target_terms for w in words(d)]
+            return bool(dutch) and not self.lib.lexicon.knows(target) and not any(self.lib.lexicon.knows(w) for w in dutch)
         return not self.lib.lexicon.knows(target)
 
     def matches(self, passage: Passage, focus: Sequence[str]) -> bool:

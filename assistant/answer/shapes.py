@@ -207,7 +207,9 @@ def general(ctx: Context) -> Answer:
         return ctx.out.abstain("outside_domain", ctx.out.say("message", "outside_domain", titles=library_titles(ctx)), nearest)
     known = ctx.focus.known()
     unknown = [f for f in q.focus if f not in known]
-    if not q.english and not q.has_domain_signal and unknown and len(unknown) / len(q.focus) > 0.5:
+    if unknown and (not ctx.focus.known_things()
+                    or (not q.english and not q.has_domain_signal and len(unknown) / len(q.focus) > 0.5)):
+        # Nothing the question asks about stands in the sources (an English word: nor its Dutch renderings).
         return ctx.out.abstain("fact_not_in_sources", ctx.out.say("message", "sources_silent"), nearest)
     section = section_asked(ctx, hits, known)
     support = ctx.sources.answer_units((section or best_matching(ctx, hits, known))[:MAX_SECTION])
