@@ -85,7 +85,7 @@ def test_which_insurers_claims_no_absence_from_absent_words(assistant):
     # No policy uses the word; that shows what was searched, not that no insurer asks it.
     answer = assistant.ask("Welke verzekeraars zeggen iets over het postcodeniveau?")
     trustworthy_answer(answer, assistant)
-    assert answer.answer.startswith("Met deze woorden vind ik dit in geen inkoopbeleid")
+    assert answer.answer.startswith("Met deze woorden in geen inkoopbeleid gevonden")
     assert "Geen van de verzekeraars noemt" not in answer.answer
 
 
