@@ -207,13 +207,14 @@ def general(ctx: Context) -> Answer:
         return ctx.out.abstain("outside_domain", ctx.out.say("message", "outside_domain", titles=library_titles(ctx)), nearest)
     known = ctx.focus.known()
     unknown = [f for f in q.focus if f not in known]
-    if unknown and (not ctx.focus.known_things()
+    wanted = q.wants or ("date" if q.wants_date_maybe else None)
+    if unknown and ((not wanted and not ctx.focus.known_things())
                     or (not q.english and not q.has_domain_signal and len(unknown) / len(q.focus) > 0.5)):
         # Nothing the question asks about stands in the sources (an English word: nor its Dutch renderings).
+        # A question for a kind of fact (a date) is decided by whether the fact is stated, below.
         return ctx.out.abstain("fact_not_in_sources", ctx.out.say("message", "sources_silent"), nearest)
     section = section_asked(ctx, hits, known)
     support = ctx.sources.answer_units((section or best_matching(ctx, hits, known))[:MAX_SECTION])
-    wanted = q.wants or ("date" if q.wants_date_maybe else None)
     if wanted in FACT_PATTERNS:
         support += [h.passage for h in hits if h.passage not in support and ctx.focus.states_fact([h.passage], wanted)][:2]
     # A label or a lead-in without its list states nothing: neither answer nor context.
