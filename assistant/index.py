@@ -18,6 +18,7 @@ with another embedder asks for a rebuild.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -26,6 +27,7 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +40,19 @@ from assistant.models import Document, Passage
 from assistant.retrieve import VectorStore, dense_text
 
 FORMAT_VERSION = 1
+READER_FILES = ("ingest/*.py", "text.py")  # the code that turns documents into passages
+
+
+@lru_cache(maxsize=1)
+def reader_fingerprint() -> str:
+    """A digest of the code that reads documents into passages. An index built by other code holds
+    other passages (how tables, headers or headings are read), so it is outdated."""
+    root = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(p for pattern in READER_FILES for p in root.glob(pattern)):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 Progress = Callable[[str, int, int], None]
 # A Chroma server that is restarting or briefly unreachable: try again before giving up.
 CONNECT_ATTEMPTS = 4
@@ -181,21 +196,26 @@ class IndexManager:
         return [b for b in dict.fromkeys([self.current_build(), self._pointed(self.previous_file)]) if b is not None]
 
     def _usable(self, build: Path) -> str:
-        """'ready', 'stale' (another embedder or format) or 'damaged' (its record unreadable)."""
+        """'ready', 'outdated' (read by other code: it still serves), 'stale' (another embedder or
+        format: it cannot serve) or 'damaged' (its record unreadable)."""
         try:
             meta = json.loads((build / "meta.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return "damaged"
         if not isinstance(meta, dict):
             return "damaged"
-        return "ready" if meta.get("embedder") == self.embedder.name and meta.get("format") == FORMAT_VERSION else "stale"
+        if meta.get("embedder") != self.embedder.name or meta.get("format") != FORMAT_VERSION:
+            return "stale"
+        return "ready" if meta.get("reader") == reader_fingerprint() else "outdated"
 
     def status(self) -> str:
-        """'ready', 'missing' or 'stale' (built with another embedder or format)."""
+        """'ready', 'outdated' (built by other reading code; usable until rebuilt), 'stale' (built with
+        another embedder or format) or 'missing'."""
         states = [self._usable(b) for b in self._candidates()]
-        if "ready" in states:
-            return "ready"
-        return "stale" if "stale" in states else "missing"
+        for state in ("ready", "outdated", "stale"):
+            if state in states:
+                return state
+        return "missing"
 
     def remove_dead_staging(self) -> None:
         """Remove the staging folders of builds whose process died midway (a kill, a power cut)."""
@@ -239,7 +259,7 @@ class IndexManager:
             del store
             staging.rename(target)
             previous = self.current_build()
-            if previous is not None and self._usable(previous) == "ready":
+            if previous is not None and self._usable(previous) in ("ready", "outdated"):
                 self._point(self.previous_file, previous.name)
             self._point(self.current_file, build_id)
         except BaseException:
@@ -286,6 +306,7 @@ class IndexManager:
         meta = {
             "format": FORMAT_VERSION,
             "embedder": self.embedder.name,
+            "reader": reader_fingerprint(),
             "domain": get_domain().version,
             "built": time.strftime("%Y-%m-%dT%H:%M:%S"),
             "documents": {d.id: d.sha256 for d in documents},
@@ -296,7 +317,7 @@ class IndexManager:
     def _previous_vectors(self) -> dict[tuple[str, str], np.ndarray]:
         """Vectors of the current build keyed by (passage id, search text), if it used this embedder."""
         build = self.current_build()
-        if build is None or self.status() != "ready":
+        if build is None or self._usable(build) not in ("ready", "outdated"):  # vectors of this embedder
             return {}
         try:
             passages = _read_passages(build)

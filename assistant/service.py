@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from collections.abc import Iterator, Sequence
@@ -27,6 +28,8 @@ from assistant.retrieve import Hit, HybridRetriever, Mode, VectorStore
 from assistant.settings import Settings, get_settings
 from assistant.text import terms, unreadable_message, words
 from assistant.understand import DUTCH_MARKERS, ENGLISH_MARKERS, Query, understand
+
+log = logging.getLogger(__name__)
 
 FOREIGN_MARKERS = {"les", "le", "la", "des", "est", "sont", "pour", "avec", "quelle", "quelles", "quel", "qui", "que",
                    "der", "das", "ist", "und", "für", "fur", "welche", "nicht", "wie", "el", "los", "las", "es", "para",
@@ -138,14 +141,22 @@ class Assistant:
         return report
 
     def warm_up(self, progress: Progress | None = None, build_if_missing: bool = True) -> None:
-        """Load the index and the embedder once; build the index first if there is none or it is stale."""
+        """Load the index and the embedder once; build the index first if there is none, it is stale
+        (another embedder) or outdated (documents read by another version of the code)."""
         if self._library is not None:
             return
         with self._lock:
             if self._library is not None:
                 return
             manager = self.index
-            if manager.status() != "ready" and build_if_missing:
+            status = manager.status()
+            if status == "outdated" and build_if_missing:
+                try:  # read again by this version's code; the index there still serves if that fails
+                    manager.build(self.settings.corpus_dir, progress)
+                except ResvError as exc:
+                    log.warning("De index is gebouwd door een andere versie en kon niet opnieuw worden gebouwd (%s); "
+                                "de bestaande wordt gebruikt.", exc)
+            elif status != "ready" and build_if_missing:
                 manager.build(self.settings.corpus_dir, progress)
             data = manager.load()
             self.embedder.warm_up()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -53,6 +54,22 @@ def test_failed_ingest_keeps_the_index_in_use(private_data_dir: Path, corpus_dir
     service = Assistant(Settings(data_dir=private_data_dir, corpus_dir=corpus_dir))
     assert not service.ask("Wat eist CZ voor bouwsteen 4?").abstained
     assert not any(p.name.startswith(".") for p in (private_data_dir / "builds").iterdir())
+
+
+def test_an_index_read_by_other_code_is_read_again_at_start_and_serves_meanwhile(private_data_dir: Path, corpus_dir: Path,
+                                                                                  tmp_path: Path):
+    meta_file = private_data_dir / "builds" / _current(private_data_dir) / "meta.json"
+    meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    assert meta["reader"] == index.reader_fingerprint()
+    meta_file.write_text(json.dumps(meta | {"reader": "an older version"}), encoding="utf-8")
+    before = _current(private_data_dir)
+    # Without its corpus the outdated index cannot be rebuilt: it still answers.
+    missing = Assistant(Settings(data_dir=private_data_dir, corpus_dir=tmp_path / "nergens"))
+    assert missing.index.status() == "outdated"
+    assert not missing.ask("Wat eist CZ voor bouwsteen 4?").abstained and _current(private_data_dir) == before
+    service = Assistant(Settings(data_dir=private_data_dir, corpus_dir=corpus_dir))
+    service.warm_up()
+    assert _current(private_data_dir) != before and service.index.status() == "ready"
 
 
 def test_index_records_its_embedder(private_data_dir: Path, corpus_dir: Path):
