@@ -153,3 +153,24 @@ def test_a_figure_in_a_later_row_of_a_table_is_read_with_the_tables_header(tmp_p
     assert not answer.abstained, answer.answer
     head = answer.answer[:answer.context_start] if answer.context_start is not None else answer.answer
     assert "Regio Stad 19,0 29,5 39,0" in head, answer.answer
+
+
+def test_a_tables_rows_state_figures_of_the_kind_its_header_gives_them_and_about_their_own_label(tmp_path):
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+    from tests.documents import make_pdf
+
+    rows = [f"Regio {name} {10 + n},0 {20 + n},5 {30 + n},0" for n, name in enumerate(["Noord", "Oost", "Zuid", "West"])]
+    page = ["Budgetten per regio", "De gemeente draagt bij aan de kosten van de wijkteams.",
+            "Bedragen x € 1 miljoen 2027 2028 2029", *rows, "Deze bedragen zijn voorlopig."]
+    (tmp_path / "corpus").mkdir()
+    corpus = one_document_corpus(tmp_path / "corpus", "budget.pdf", make_pdf([page]))
+    service = Assistant(Settings(data_dir=tmp_path / "data", corpus_dir=corpus))
+    # The header's unit is no amount of its own, and no row is about the gemeente.
+    assert service.ask("Welk bedrag betaalt de gemeente voor de wijkteams?").abstained
+    # Figures in millions of euros count nothing.
+    assert service.ask("Hoeveel wijkteams heeft Regio Zuid?").abstained
+    answer = service.ask("Welk bedrag staat er voor Regio Zuid in 2029?")
+    trustworthy_answer(answer, service)
+    head = answer.answer[:answer.context_start] if answer.context_start is not None else answer.answer
+    assert head.startswith("Regio Zuid 12,0 22,5 32,0 ["), answer.answer  # the row is the answer, cited alone

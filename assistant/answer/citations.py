@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.ingest.segment import LIST_MARKER
+from assistant.ingest.segment import LIST_MARKER, line_spans
 from assistant.models import Citation, Document, Passage
 from assistant.text import collapse, sentence_spans
 
@@ -77,13 +77,22 @@ class Citations:
         """The sentences of a passage and of the passages that continue it, each with its marker.
         Sentences in `skip` (already given as the answer) are left out."""
         text = self.documents[run[0].document_id].text
+        if is_table(run):  # quoted whole: a citation per row would bury the answer in markers
+            return self.sentence([Claim(run[0], *body_span(run[0]))])
         return " ".join(self.sentence(pieces) for pieces in sentences(text, run)
                         if not any((c.start, c.end) in skip for c in pieces))
 
 
+def is_table(run: Sequence[Passage]) -> bool:
+    return len(run) == 1 and run[0].kind == "table"
+
+
 def sentences(text: str, run: Sequence[Passage]) -> list[list[Claim]]:
     """The sentences of a run of passages (one that continues the last sentence of the one before)
-    as claims; a sentence split over two passages is two claims."""
+    as claims; a sentence split over two passages is two claims. A table's sentences are its rows."""
+    if is_table(run):
+        start, end = body_span(run[0])
+        return [[Claim(run[0], start + s, start + e)] for s, e in line_spans(text[start:end]) if text[start + s:start + e].strip()]
     out: list[list[Claim]] = []
     for i, passage in enumerate(run):
         start, end = body_span(passage)

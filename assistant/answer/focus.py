@@ -3,6 +3,7 @@ passage is about it, whether a sentence states the wanted kind of fact about its
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
@@ -12,6 +13,10 @@ from assistant.models import Passage
 from assistant.text import fold, loose, stem, terms, words
 from assistant.understand import FACT_PATTERNS, Query
 
+NUMBER = re.compile(r"\d")
+# What a number counts follows it in its own sentence: a capitalised word (a new sentence whose full
+# stop the PDF lost, "… 28 30 Met de SPUK …") ends it; a line break does not (prose wraps anywhere).
+COUNTED = re.compile(r"(?<=\s)(?=[A-ZÀ-Þ][a-zà-ÿ])")
 MIN_COVERAGE = 0.5  # share of a question's focus the corpus must know for it to be in the domain
 CLOSEST = 3  # passages closest in meaning to a question, taken to be about its subject
 
@@ -109,7 +114,7 @@ class Focus:
         A number anywhere is not enough: a question for a count of something needs a number of
         that thing, a question for an amount an amount in a sentence about its subject.
         """
-        return any(self.sentence_states(text, kind, ids) for text, ids in self.sources.sentences(passages))
+        return any(self.sentence_states(text, kind, ids, header) for text, ids, header in self.sources.sentences(passages))
 
     def closest(self) -> tuple[str, ...]:
         """The ids of the passages the embedder finds closest in meaning to the whole question
@@ -122,19 +127,38 @@ class Focus:
             self._closest = tuple(h.passage.id for h in self.sources.search(self.q.text, CLOSEST, mode="dense"))
         return self._closest
 
-    def sentence_states(self, text: str, kind: str, passage_ids: Iterable[str] = ()) -> bool:
+    def sentence_states(self, text: str, kind: str, passage_ids: Iterable[str] = (), header: str = "") -> bool:
         """`text` (from the passages `passage_ids`) holds a fact of `kind` about the question's
         subject: the subject's words near the fact, or (a date, an amount: a fact whose kind says
         what it is) the passage closest in meaning. A count is a number of the thing it counts,
-        and the closest passage counts other things as often as the one asked for."""
+        and the closest passage counts other things as often as the one asked for. A table's row
+        (`header` its column header) is read as `row_states` reads it."""
+        if header:
+            return self.row_states(text, kind, header)
         subject = self.subject_stems()
         for match in FACT_PATTERNS[kind].finditer(text):
             if not subject or (kind != "count" and not set(self.closest()).isdisjoint(passage_ids)):
                 return True
-            near = terms(text[match.end():])[:3] if kind == "count" else terms(text)
+            near = terms(COUNTED.split(text[match.end():], 1)[0])[:3] if kind == "count" else terms(text)
             if any(stem_match(t, subject) for t in near):
                 return True
         return False
+
+    def row_states(self, row: str, kind: str, header: str) -> bool:
+        """A table row holds a fact of `kind` about the subject: the row's figures are of the kind its
+        cells or its header's unit give them ("bedragen x € 1 miljoen": amounts, never counts), and
+        the row's label or the header names the subject. Being close in meaning is not enough: every
+        row of a table is as close as the table."""
+        figures = NUMBER.search(row) is not None
+        unit = next((k for k in ("money", "percent") if FACT_PATTERNS[k].search(header)), None)
+        if kind in ("money", "percent"):
+            has = FACT_PATTERNS[kind].search(row) is not None or (unit == kind and figures)
+        elif kind == "count":
+            has = unit is None and not FACT_PATTERNS["percent"].search(row) and FACT_PATTERNS["count"].search(row) is not None
+        else:
+            has = FACT_PATTERNS[kind].search(row) is not None
+        subject = self.subject_stems()
+        return has and (not subject or any(stem_match(t, subject) for t in terms(f"{header} {row}")))
 
     def subject_stems(self) -> list[str]:
         """What the wanted fact must be about: the asked-for noun (or its Dutch terms), else the focus."""

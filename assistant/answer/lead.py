@@ -40,14 +40,15 @@ def lead_sentences(passages: Sequence[Passage], focus: Focus, sources: Sources, 
     for rank, run in enumerate(runs):
         prior = RANK_PRIOR / (1 + rank)
         for sentence in sources.claims(run):
-            text = table_header(sentence[0].passage) + " ".join(text_of[c.passage.document_id].text[c.start:c.end] for c in sentence)
-            if len(words(text)) < MIN_WORDS or text.rstrip().endswith("?"):
-                continue  # a label, or a question the source asks: neither states an answer
-            score = coverage(text, topic, weights, parts, focus.q.alternatives) if topic else 0.0
+            header = table_header(sentence[0].passage)
+            text = " ".join(text_of[c.passage.document_id].text[c.start:c.end] for c in sentence)
+            if len(words(f"{header} {text}")) < MIN_WORDS or text.rstrip().endswith("?") or text.strip() == header:
+                continue  # a label, a question the source asks or a table's header: none states an answer
+            score = coverage(f"{header} {text}", topic, weights, parts, focus.q.alternatives) if topic else 0.0
             if closeness:
                 score += MEANING * max(closeness.get(c.passage.id, 0.0) for c in sentence)
             if wanted in FACT_PATTERNS:
-                if not focus.sentence_states(text, wanted, (c.passage.id for c in sentence)):
+                if not focus.sentence_states(text, wanted, (c.passage.id for c in sentence), header):
                     continue
                 score += FACT_BONUS
             elif score < MIN_SCORE:

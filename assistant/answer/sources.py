@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
-from assistant.answer.citations import Claim, body_span, sentences
+from assistant.answer.citations import Claim, body_span, is_table, sentences
 from assistant.ingest.corpus import footnote_number, has_footnote_mark
 from assistant.lexicon import Lexicon
 from assistant.models import Document, Passage
@@ -34,9 +34,12 @@ class Library(Protocol):
 
 
 def table_header(passage: Passage) -> str:
-    """The column header a table's later rows are read with ("Bedragen x € 1 miljoen 2023 2024 …"),
-    and a space; "" for any other passage. For reading what a row states, never for quoting it."""
-    return f"{passage.lead_in} " if passage.kind == "table" and passage.lead_in else ""
+    """The column header a table's rows are read with ("Bedragen x € 1 miljoen 2023 2024 …"): a
+    later block's lead-in, else the block's first line; "" for any other passage. For reading what
+    a row states, never for quoting it."""
+    if passage.kind != "table":
+        return ""
+    return passage.lead_in or passage.text.strip().split("\n", 1)[0]
 
 
 class Sources:
@@ -95,14 +98,19 @@ class Sources:
             out.append(parts)
         return out
 
-    def sentences(self, passages: Iterable[Passage]) -> list[tuple[str, frozenset[str]]]:
+    def sentences(self, passages: Iterable[Passage]) -> list[tuple[str, frozenset[str], str]]:
         """The sentences of `passages`, a sentence split over two passages joined again, each with
-        the ids of the passages its run is made of."""
+        the ids of the passages its run is made of and the header it is read with (a table's row:
+        its column header; "" for any other sentence)."""
         out = []
         for parts in self.runs(passages):
-            text = " ".join(p.text for p in parts)
             ids = frozenset(p.id for p in parts)
-            out.extend((f"{table_header(parts[0])}{text[s:e]}", ids) for s, e in sentence_spans(text))
+            if is_table(parts):
+                header = table_header(parts[0])
+                out.extend((row, ids, header) for row in (r.strip() for r in parts[0].text.split("\n")) if row and row != header)
+                continue
+            text = " ".join(p.text for p in parts)
+            out.extend((text[s:e], ids, "") for s, e in sentence_spans(text))
         return out
 
     def claims(self, run: Sequence[Passage]) -> list[list[Claim]]:
