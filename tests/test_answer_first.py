@@ -174,3 +174,10 @@ def test_a_tables_rows_state_figures_of_the_kind_its_header_gives_them_and_about
     trustworthy_answer(answer, service)
     head = answer.answer[:answer.context_start] if answer.context_start is not None else answer.answer
     assert head.startswith("Regio Zuid 12,0 22,5 32,0 ["), answer.answer  # the row is the answer, cited alone
+
+
+def test_a_footnote_that_answers_comes_with_the_passage_that_carries_its_mark(assistant):
+    answer = assistant.ask("Waarom is die afbakening nodig voor de verdeelsleutel?")
+    trustworthy_answer(answer, assistant)
+    assert answer.answer.startswith("⁴ Deze afbakening is van belang"), answer.answer
+    assert any("afgebakend op postcodeniveau⁴" in c.quote for c in answer.citations), answer.answer

@@ -119,10 +119,11 @@ class Sources:
 
     def answer_units(self, passages: Sequence[Passage]) -> list[Passage]:
         """Complete what a passage opens: the list or sub-sections after a lead-in ending in ':',
-        and the footnotes whose marks it carries. A lead-in alone answers nothing."""
+        and the footnotes whose marks it carries; a footnote comes with the passage that carries
+        its mark ("⁴ Deze afbakening …" says nothing without what it notes). A lead-in alone answers nothing."""
         out = list(passages)
         for passage in passages:
-            for extra in self.introduced(passage) + self.footnotes(passage):
+            for extra in self.introduced(passage) + self.footnotes(passage) + self.noted_by(passage):
                 if extra not in out:
                     out.append(extra)
         return out
@@ -167,6 +168,13 @@ class Sources:
             if len(out) >= MAX_LIST:
                 break
         return self.reach(out)
+
+    def noted_by(self, note: Passage) -> list[Passage]:
+        """The passages of the same document that carry the mark of the footnote `note`."""
+        number = footnote_number(note)
+        if number is None:
+            return []
+        return self.select(lambda p: p.document_id == note.document_id and p.kind != "footnote" and has_footnote_mark(p.text, number))
 
     def footnotes(self, passage: Passage) -> list[Passage]:
         """Footnotes of the same document whose mark `passage` carries."""
