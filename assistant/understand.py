@@ -133,7 +133,7 @@ def parse(question: str, insurer: str | None = None) -> Query:
         # An English target is often the first word of a phrase ("how many allied health …"): its Dutch words.
         first = next(iter(get_translation().spans(folded[target.start(1):])), None) if query.english else None
         query.target_terms = first[2] if first and first[0] == 0 else []
-    query.focus = focus_terms(question, query, spans)
+    query.focus, query.alternatives = focus_terms(question, query, spans)
     query.personal = bool(PERSONAL.search(folded))
     query.personal_topics = [t for t in _LANGUAGE.personal_topics if t.pattern.search(folded)]
     if insurer:
@@ -143,8 +143,9 @@ def parse(question: str, insurer: str | None = None) -> Query:
     return query
 
 
-def focus_terms(question: str, query: Query, spans: Sequence[tuple[int, int, list[str]]] = ()) -> list[str]:
-    """Stems of what the question is about, once names, numbers and question words are set aside.
+def focus_terms(question: str, query: Query, spans: Sequence[tuple[int, int, list[str]]] = ()) -> tuple[list[str], dict[str, str]]:
+    """Stems of what the question is about, once names, numbers and question words are set aside,
+    and which of them are other renderings of one word (stem -> the stem they stand beside).
 
     An English word with a Dutch rendering (`spans`, from the translation table) stands in the
     focus as its Dutch words: the sources are Dutch, and only those can be found in them.
@@ -155,13 +156,14 @@ def focus_terms(question: str, query: Query, spans: Sequence[tuple[int, int, lis
         for term, _ in domain.find(group, question):
             for alias in term.aliases + (term.title,):
                 named.update(words(alias))
-    out = []
+    out: list[str] = []
+    alternatives: dict[str, str] = {}
     rendered = {i: dutch if i == start else [] for start, end, dutch in spans for i in range(start, end)}
     for i, word in enumerate(words(question)):
         if i in rendered and word not in STOPWORDS and word not in QUESTION_WORDS and word not in named:
             dutch = list(dict.fromkeys(stem(w) for d in rendered[i] for w in words(d) if w not in STOPWORDS and len(w) >= 3))
             for alternative in dutch[1:]:  # renderings of one word are one thing asked about, not several
-                query.alternatives.setdefault(alternative, dutch[0])
+                alternatives.setdefault(alternative, dutch[0])
             out.extend(dutch)
             continue
         if any(w.fullmatch(word) for w in WANTS.values()):
@@ -171,7 +173,7 @@ def focus_terms(question: str, query: Query, spans: Sequence[tuple[int, int, lis
         out.append(stem(word))
     for term in query.expansions:
         out.extend(stem(w) for w in words(term) if w not in STOPWORDS and w not in QUESTION_WORDS and w not in named and len(w) >= 3)
-    return list(dict.fromkeys(out))
+    return list(dict.fromkeys(out)), alternatives
 
 
 def is_follow_up(question: str, query: Query) -> bool:
