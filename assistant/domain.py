@@ -291,6 +291,7 @@ class Language:
     personal_topics: tuple[PersonalTopic, ...]
     question_words: frozenset[str]
     ordinals: dict[str, int]
+    document: dict[str, re.Pattern[str]]  # how documents are written (a letter's closing)
 
 
 @lru_cache(maxsize=1)
@@ -308,4 +309,5 @@ def get_language() -> Language:
         personal_topics=tuple(PersonalTopic(re.compile(t["pattern"]), {"nl": t["nl"], "en": t["en"]}) for t in data["personal_topic"]),
         question_words=frozenset(data["question_words"]),
         ordinals={k: int(v) for k, v in data["ordinals"].items()},
+        document=_patterns(data["document"]),
     )

@@ -187,3 +187,15 @@ def test_a_table_of_figures_in_a_pdf_is_kept_whole_with_its_header(tmp_path: Pat
 def test_prose_that_ends_in_numbers_is_no_table() -> None:
     text = "In de jaren 2027 2028\nwerken we samen met 3 4\npartners aan het plan.\n"
     assert [b.kind for b in segment(text, figures=True)] == ["paragraph"]
+
+
+def test_a_letters_closing_and_signature_are_one_passage(tmp_path: Path) -> None:
+    page = ["Voortgang van het programma",
+            "Hierbij informeren wij u over de voortgang van het programma in het afgelopen jaar.",
+            "Wij zullen u na de zomer opnieuw informeren over de resultaten.",
+            " ", "Hoogachtend,", " ", "de minister van Volksgezondheid,", " ", " ", "Anna de Vries"]  # spaced as letters are
+    documents, passages = load_corpus(one_document_corpus(tmp_path, "brief.pdf", make_pdf([page])))
+    signed = [p for p in passages if "Anna de Vries" in p.text]
+    assert len(signed) == 1, [(p.kind, p.text) for p in passages]
+    assert signed[0].text.startswith("Hoogachtend,") and "de minister van Volksgezondheid" in signed[0].text
+    assert documents[0].text[signed[0].start:signed[0].end] == signed[0].text

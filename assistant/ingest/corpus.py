@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from assistant.domain import bouwsteen_numbers, get_domain
+from assistant.domain import bouwsteen_numbers, get_domain, get_language
 from assistant.errors import EmptyDocumentError
 from assistant.ingest.segment import LIST_MARKER, Block, mask_running_lines, segment
 from assistant.models import Document, ExtractedText, Passage
@@ -23,6 +23,7 @@ FUNCTION_WORDS = {"en", "of", "de", "het", "een", "van", "voor", "met", "in", "o
 BOUWSTEEN_HEADING = re.compile(r"^\s*(?:#+\s*)?bouwsteen\s+(\d+)\b[\s:.\-–]*(.*)$", re.IGNORECASE)
 PHASE_HEADING = re.compile(r"^\s*(?:#+\s*)?fase\s+(\d)\b", re.IGNORECASE)
 FOOTNOTE_TITLE = re.compile(r"Voetnoot (\d+)")
+MAX_SIGNATURE = 6  # blocks after a letter's closing: the signers, their offices, an enclosure
 FOOTNOTE_START = re.compile(r"^(?:[-•·]\s+)?([¹²³⁴⁵⁶⁷⁸⁹⁰]+|\d{1,2})\s+(?=[A-ZÀ-Þ'‘„\"])")
 SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 NUMBERED_SUBHEADING = re.compile(r"^(?:[-•·]\s+)?\(?(\d)[.)]\s+\S")
@@ -88,7 +89,7 @@ def _structured_passages(document: Document) -> Iterator[Passage]:
     extracted: ExtractedText = document.extracted
     # a paged document's running headers, footers and page numbers are no content (offsets stay exact)
     text = mask_running_lines(extracted) if extracted.page_starts and len(extracted.page_starts) >= 2 else extracted.text
-    blocks = [b for b in segment(text, extracted.heading_spans, figures=True) if not _is_artifact(b)]
+    blocks = _letter_closing([b for b in segment(text, extracted.heading_spans, figures=True) if not _is_artifact(b)], text)
     nodes = _assign_sections(blocks, document.info.title)
     _repair_continuations(nodes)
     _place_footnotes(nodes)
@@ -107,6 +108,18 @@ def _structured_passages(document: Document) -> Iterator[Passage]:
             lead_in=node.block.lead_in,
             continues=_id_of(document, nodes[node.continues].block) if node.continues is not None else None,
         )
+
+
+def _letter_closing(blocks: list[Block], text: str) -> list[Block]:
+    """A letter's closing ("Hoogachtend,") and the signature under it as one paragraph: who signed,
+    and as what, is one statement. The signature's names alone look like a heading with nothing
+    under it. Only near the end: a closing is the last thing a letter says."""
+    closing = get_language().document["letter_closing"]
+    for i in range(len(blocks) - 1, max(len(blocks) - 1 - MAX_SIGNATURE, -1), -1):
+        if closing.match(blocks[i].body):
+            start, end = blocks[i].start, blocks[-1].end
+            return blocks[:i] + [Block(start, end, "paragraph", text[start:end])]
+    return blocks
 
 
 def _id_of(document: Document, block: Block) -> str:
