@@ -51,3 +51,13 @@ def test_a_count_of_a_thing_named_in_plain_english_is_found(assistant):
     trustworthy_answer(answer, assistant)
     assert not answer.abstained
     assert "3 paramedische" in answer.answer[:300]
+
+
+def test_an_english_question_is_in_the_domain_by_the_things_it_asks_about_not_by_their_renderings(assistant):
+    from assistant.answer.context import Context
+
+    query = understand("Which body keeps an eye on double payments for coordination?")
+    focus = Context.of(query, assistant.library).focus
+    things = {query.alternatives.get(f, f) for f in query.focus}
+    assert len(focus.known()) / len(query.focus) < 0.5  # most renderings are words the sources do not use …
+    assert len(focus.known_things()) / len(things) >= 0.5 and focus.in_domain()  # … but most things asked about stand in them

@@ -71,7 +71,8 @@ class Focus:
         known = self.known()
         if self.q.has_domain_signal or any(f in self.lib.heading_terms for f in known):
             return True  # the sources' own headings name the domain's topics
-        return bool(self.q.focus) and len(known) / len(self.q.focus) >= MIN_COVERAGE
+        things = {self.q.alternatives.get(f, f) for f in self.q.focus}  # renderings of one English word: one thing
+        return bool(things) and len(self.known_things()) / len(things) >= MIN_COVERAGE
 
     def personal_topic(self) -> str | None:
         """The personal matter the question is about (a premium, opening hours, a salary), when
