@@ -75,6 +75,10 @@ class Query:
     def english(self) -> bool:
         return self.lang == "en"
 
+    def things(self, stems: Sequence[str]) -> set[str]:
+        """The things `stems` ask about: the Dutch renderings of one English word are one."""
+        return {self.alternatives.get(f, f) for f in stems}
+
     @property
     def lexical_terms(self) -> list[str]:
         """The Dutch terms the lexical search adds to the question's own words."""

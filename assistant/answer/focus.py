@@ -37,7 +37,7 @@ class Focus:
 
     def known_things(self) -> set[str]:
         """The things asked about that the corpus knows: renderings of one English word are one thing."""
-        return {self.q.alternatives.get(f, f) for f in self.known()}
+        return self.q.things(self.known())
 
     def known_topic(self) -> list[str]:
         """Known focus that is not only the name of a bouwsteen."""
@@ -71,7 +71,7 @@ class Focus:
         known = self.known()
         if self.q.has_domain_signal or any(f in self.lib.heading_terms for f in known):
             return True  # the sources' own headings name the domain's topics
-        things = {self.q.alternatives.get(f, f) for f in self.q.focus}  # renderings of one English word: one thing
+        things = self.q.things(self.q.focus)
         return bool(things) and len(self.known_things()) / len(things) >= MIN_COVERAGE
 
     def personal_topic(self) -> str | None:
@@ -102,7 +102,7 @@ class Focus:
         """The passage is about the focus: a rare focus word, and enough of all of them."""
         rare = [f for f in focus if self.vocabulary.get(f, 99) >= 2.0]
         same = self.q.alternatives
-        things = len({same.get(f, f) for f in focus})
+        things = len(self.q.things(focus))
         return coverage(passage, rare or focus, same=same) > 0 and coverage(passage, focus, same=same) >= (1 / things if things <= 2 else 0.33)
 
     def has_wanted_fact(self, passages: Iterable[Passage]) -> bool:
