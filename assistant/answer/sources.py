@@ -106,8 +106,9 @@ class Sources:
         for parts in self.runs(passages):
             ids = frozenset(p.id for p in parts)
             if is_table(parts):
-                header = table_header(parts[0])
-                out.extend((row, ids, header) for row in (r.strip() for r in parts[0].text.split("\n")) if row and row != header)
+                header, text = table_header(parts[0]), self.lib.documents[parts[0].document_id].text
+                rows = (text[c.start:c.end].strip() for [c] in self.claims(parts))  # a table's claims are its rows
+                out.extend((row, ids, header) for row in rows if row != header)
                 continue
             text = " ".join(p.text for p in parts)
             out.extend((text[s:e], ids, "") for s, e in sentence_spans(text))
