@@ -164,7 +164,7 @@ class Translation:
 def get_translation() -> Translation:
     """The English renderings of Dutch words, parsed once."""
     language = get_language()
-    return Translation(_read(TRANSLATION_FILE), STOPWORDS | language.question_words | language.markers["en"])
+    return Translation(_read(TRANSLATION_FILE), STOPWORDS | language.question_words | language.function_words | language.markers["en"])
 
 
 @lru_cache(maxsize=1)
@@ -290,6 +290,7 @@ class Language:
     facts: dict[str, re.Pattern[str]]  # a fact of each kind as the sources write it
     personal_topics: tuple[PersonalTopic, ...]
     question_words: frozenset[str]
+    function_words: frozenset[str]  # general function words of both languages
     ordinals: dict[str, int]
     document: dict[str, re.Pattern[str]]  # how documents are written (a letter's closing)
 
@@ -308,6 +309,7 @@ def get_language() -> Language:
         facts=_patterns(data["facts"]),
         personal_topics=tuple(PersonalTopic(re.compile(t["pattern"]), {"nl": t["nl"], "en": t["en"]}) for t in data["personal_topic"]),
         question_words=frozenset(data["question_words"]),
+        function_words=frozenset(data["function_words"]),
         ordinals={k: int(v) for k, v in data["ordinals"].items()},
         document=_patterns(data["document"]),
     )

@@ -35,7 +35,8 @@ TARGET = _LANGUAGE.question["target"]
 PERSONAL = _LANGUAGE.question["personal"]
 WANTS = _LANGUAGE.wants
 FACT_PATTERNS = _LANGUAGE.facts
-QUESTION_WORDS = _LANGUAGE.question_words
+# Words that never say what a question is about: function words and the words that say what it is.
+NOT_TOPIC = STOPWORDS | _LANGUAGE.question_words | _LANGUAGE.function_words
 
 
 @dataclass
@@ -131,7 +132,7 @@ def parse(question: str, insurer: str | None = None) -> Query:
     word = target.group(1) if target else ""
     # "de uiterste datum": a word before the wanted kind of fact describes it, it is not the thing asked for.
     describes_wanted = bool(target) and any(w.match(folded, target.end(1) + 1) for w in WANTS.values())
-    if word and word not in STOPWORDS | QUESTION_WORDS and word not in NUMBER_WORDS and not describes_wanted \
+    if word and word not in NOT_TOPIC and word not in NUMBER_WORDS and not describes_wanted \
             and not any(w.search(word) for w in WANTS.values()):
         query.target = word
         # An English target is often the first word of a phrase ("how many allied health …"): its Dutch words.
@@ -164,7 +165,7 @@ def focus_terms(question: str, query: Query, spans: Sequence[tuple[int, int, lis
     alternatives: dict[str, str] = {}
     rendered = {i: dutch if i == start else [] for start, end, dutch in spans for i in range(start, end)}
     for i, word in enumerate(words(question)):
-        if i in rendered and word not in STOPWORDS and word not in QUESTION_WORDS and word not in named:
+        if i in rendered and word not in NOT_TOPIC and word not in named:
             dutch = list(dict.fromkeys(stem(w) for d in rendered[i] for w in words(d) if w not in STOPWORDS and len(w) >= 3))
             for alternative in dutch[1:]:  # renderings of one word are one thing asked about, not several
                 alternatives.setdefault(alternative, dutch[0])
@@ -172,11 +173,11 @@ def focus_terms(question: str, query: Query, spans: Sequence[tuple[int, int, lis
             continue
         if any(w.fullmatch(word) for w in WANTS.values()):
             continue  # "percentage", "bedrag": the kind of fact asked for, not the topic
-        if word in STOPWORDS or word in QUESTION_WORDS or word in named or word.isdigit() or word in NUMBER_WORDS or len(word) < 3:
+        if word in NOT_TOPIC or word in named or word.isdigit() or word in NUMBER_WORDS or len(word) < 3:
             continue
         out.append(stem(word))
     for term in query.expansions:
-        out.extend(stem(w) for w in words(term) if w not in STOPWORDS and w not in QUESTION_WORDS and w not in named and len(w) >= 3)
+        out.extend(stem(w) for w in words(term) if w not in NOT_TOPIC and w not in named and len(w) >= 3)
     return list(dict.fromkeys(out)), alternatives
 
 

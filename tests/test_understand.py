@@ -82,3 +82,11 @@ def test_every_glossary_translation_stands_in_the_sources(assistant):
     corpus = fold(" ".join(f"{p.text} {' '.join(p.section)}" for p in assistant.library.passages))
     absent = {english: dutch for english, targets in get_domain().glossary.items() for dutch in targets if fold(dutch) not in corpus}
     assert absent == {}
+
+
+def test_function_words_of_either_language_are_no_topic():
+    english = understand("Is there anything in it for someone whose practice closes every other week?")
+    dutch = understand("Staat er iets in voor iemand wiens praktijk elke andere week dicht is?")
+    for query in (english, dutch):
+        assert "praktijk" in query.focus
+        assert not set(query.focus) & {"anyth", "anything", "someon", "someone", "every", "other", "iets", "iemand", "elk", "elke", "ander", "andere"}
