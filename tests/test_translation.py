@@ -61,3 +61,12 @@ def test_an_english_question_is_in_the_domain_by_the_things_it_asks_about_not_by
     things = {query.alternatives.get(f, f) for f in query.focus}
     assert len(focus.known()) / len(query.focus) < 0.5  # most renderings are words the sources do not use …
     assert len(focus.known_things()) / len(things) >= 0.5 and focus.in_domain()  # … but most things asked about stand in them
+
+
+def test_a_word_found_at_either_end_of_a_dutch_compound(assistant):
+    from assistant.answer.context import Context
+
+    assert coverage("Jaarverslagen en kwartaalcijfers zijn verplicht.", [stem("verslag"), stem("cijfers")]) == 1.0
+    assert coverage("Jaarverslagen zijn verplicht.", [stem("jaar")]) == 0.0  # a short stem matches no part
+    focus = Context.of(understand("Is er een ladder?"), assistant.library).focus
+    assert not any(t == "ladder" for t in focus.vocabulary) and focus.knows_stem("ladder")  # only in "escalatieladder"

@@ -48,7 +48,8 @@ class Focus:
         return [f for f in self.known_topic() if not names_term(f, get_domain().phases)]
 
     def knows_stem(self, focus_stem: str) -> bool:
-        if focus_stem in self.vocabulary or (len(focus_stem) >= 5 and any(t.startswith(focus_stem) for t in self.vocabulary)):
+        if focus_stem in self.vocabulary or (len(focus_stem) >= 5 and any(t.startswith(focus_stem) or t.endswith(focus_stem)
+                                                                           for t in self.vocabulary)):
             return True
         return any(self.lib.lexicon.knows(w) for w in words(self.q.text) if stem(w) == focus_stem)
 
@@ -177,7 +178,7 @@ def coverage(passage: Passage | str, focus: Sequence[str], weights: Mapping[str,
              parts: Mapping[str, Sequence[str]] | None = None, same: Mapping[str, str] | None = None) -> float:
     """Share of the focus stems found in a passage (or a sentence), optionally weighted (idf).
 
-    Prefix match keeps Dutch compounds and inflections; a compound the passage spells apart
+    Prefix and suffix match keep Dutch compounds and inflections; a compound the passage spells apart
     (a compound in the question, its parts apart in the passage) counts when all its parts are there.
     Stems that `same` maps to one stem (the Dutch renderings of one English word) count once,
     found when any of them is.
@@ -189,7 +190,8 @@ def coverage(passage: Passage | str, focus: Sequence[str], weights: Mapping[str,
 
     def present(term: str) -> bool:
         key = loose(term)
-        return key in have or (len(key) >= 5 and any(t.startswith(key) for t in have))
+        # a Dutch compound holds its parts at either end: "kwartaal" and "rapportage" in "kwartaalrapportage"
+        return key in have or (len(key) >= 5 and any(t.startswith(key) or t.endswith(key) for t in have))
 
     def weight(f: str) -> float:
         return weights.get(f, 1.0) if weights else 1.0
