@@ -171,3 +171,17 @@ def test_a_question_in_other_words_naming_an_insurer_is_placed_not_answered_with
     everything = {p.bouwsteen for p in assistant.library.passages if p.insurer == "CZ" and p.kind == "bullet"}
     assert 1 <= len(bouwstenen) <= shapes.CLOSEST_BULLETS < len(everything), bouwstenen
     assert any("kassier" in p.text.lower() for p in cited), answer.answer
+
+
+def test_which_insurers_shows_the_other_sources_best_ranked_first(assistant):
+    from assistant.answer.context import Context
+    from assistant.answer.shapes import K_GENERAL
+
+    question = "Welke verzekeraars zeggen iets over wie het plan mag beoordelen als er twee verzekeraars zijn?"
+    answer = assistant.ask(question)
+    trustworthy_answer(answer, assistant)
+    ctx = Context.of(assistant.read_question(question, None, ()), assistant.library)
+    ranked = [h.passage.id for h in ctx.hits(K_GENERAL, lambda p: p.insurer is None and p.kind != "cell")]
+    shown = list(dict.fromkeys(c.passage_id for c in answer.citations if not c.insurer))
+    assert shown and shown[0] == ranked[0]
+    assert [ranked.index(p) for p in shown if p in ranked] == sorted(ranked.index(p) for p in shown if p in ranked)

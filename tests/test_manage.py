@@ -143,3 +143,14 @@ def test_remove_keeps_the_file_aside_and_refuses_quoted_sources(service) -> None
         service.remove_document("handreiking-contractering-resv")
     with pytest.raises(BadInputError, match="Geen document"):
         service.remove_document("bestaat-niet")
+
+
+def test_which_insurers_quotes_another_document_under_its_own_title(service) -> None:  # noqa: ANN001
+    service.add_document(make_plan_docx(AGREEMENT), "akkoord.docx", kind="other", title="Akkoord Eerstelijn Noorderveld")
+    answer = service.ask("Welke verzekeraars zeggen iets over de wachttijd voor fysiotherapie?")
+    agreement = [c for c in answer.citations if c.document == "akkoord-eerstelijn-noorderveld"]
+    assert agreement and "wachttijd" in agreement[0].quote
+    heading = answer.answer.rfind("**", 0, answer.answer.index(agreement[0].quote))
+    assert answer.answer[answer.answer.rfind("**", 0, heading) + 2:heading].startswith("Akkoord Eerstelijn Noorderveld")
+    for citation in answer.citations:
+        assert service.citation_is_valid(citation)

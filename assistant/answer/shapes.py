@@ -149,19 +149,27 @@ def which_insurers(ctx: Context) -> Answer:
             found.append((insurer, matched))
         else:
             missing.append(insurer)
-    # The handreiking on the topic: passages with its words, and first the passage closest in meaning
-    # to the question when it is guidance (a question in other words names the topic in none of them).
-    closest = ctx.focus.closest()[:1]
-    guidance = [p for p in ctx.lib.passages if p.insurer is None and p.kind != "cell" and (not allow_bs or p.bouwsteen in allow_bs)
-                and (relevant(p) or (p.id in closest and (fact is None or bool(fact.search(p.text)))))]
-    guidance = ctx.sources.reach(sorted(guidance, key=lambda p: p.id not in closest)[:3])
+    # What the other sources say on the topic: passages with its words, and the one the search ranks
+    # first (a question in other words names the topic in none of them); best ranked first.
+    def general_source(p: Passage) -> bool:
+        return p.insurer is None and p.kind != "cell" and (not allow_bs or p.bouwsteen in allow_bs)
+
+    ranked = {h.passage.id: i for i, h in enumerate(ctx.hits(K_GENERAL, general_source))}
+    first = min(ranked, key=ranked.__getitem__, default=None)
+    guidance = [p for p in ctx.lib.passages if general_source(p)
+                and (relevant(p) or (p.id == first and (fact is None or bool(fact.search(p.text)))))]
+    guidance = ctx.sources.reach(sorted(guidance, key=lambda p: ranked.get(p.id, len(ranked)))[:3])
     if not found and not guidance:
         return ctx.out.abstain("fact_not_in_sources", ctx.out.say("message", "no_insurer_names"), ctx.near())
     citations = Citations(ctx.lib.documents)
     named = [f"{insurer} [{citations.cite(ctx.sources.claims([ps[0]])[0][0])}]" for insurer, ps in found]  # its first bullet
     intro = ctx.out.say("intro", "which_insurers", names=", ".join(named)) if named else ctx.out.say("intro", "which_insurers_none")
     groups: list[Group] = [(ctx.out.say("heading", "policy", insurer=i), ps) for i, ps in found]
-    groups.append((ctx.out.say("heading", "handreiking_all"), guidance))
+    others: dict[str, list[Passage]] = {}
+    for passage in guidance:  # the handreiking applies to every insurer; another document under its own title
+        handreiking = ctx.lib.documents[passage.document_id].info.kind == "handreiking"
+        others.setdefault(ctx.out.say("heading", "handreiking_all") if handreiking else group_title(ctx, passage), []).append(passage)
+    groups.extend(others.items())
     notes = ["\n_" + ctx.out.say("intro", "not_named_by", names=", ".join(missing)) + "_"] if missing else []
     return ctx.out.answer(groups, intro, notes, citations=citations)
 
