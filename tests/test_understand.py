@@ -50,6 +50,13 @@ def test_wanted_fact_kind():
     assert understand("Wie is de contactpersoon bij CZ?").wants == "contact"
 
 
+def test_a_price_is_an_amount_in_either_language():
+    for question in ("Wat is het uurtarief van een praktijkondersteuner?", "What is the hourly rate of a practice nurse?",
+                     "Which fee does a physiotherapist charge?", "What tariff applies to a home visit?"):
+        assert understand(question).wants == "money", question
+    assert understand("What is the vaccination rate in the region?").wants is None  # a rate alone may be a share
+
+
 def test_a_count_asked_in_other_words():
     assert understand("What is the minimum number of practices that must take part?").wants == "count"
     assert understand("Wat is het totale aantal deelnemende apotheken?").wants == "count"
@@ -90,3 +97,13 @@ def test_function_words_of_either_language_are_no_topic():
     for query in (english, dutch):
         assert "praktijk" in query.focus
         assert not set(query.focus) & {"anyth", "anything", "someon", "someone", "every", "other", "iets", "iemand", "elk", "elke", "ander", "andere"}
+
+
+def test_a_date_may_be_a_day_a_month_a_quarter_or_a_season():
+    from assistant.understand import FACT_PATTERNS
+
+    for text in ("uiterlijk 15 juli", "eind 2025", "in maart 2026", "eind Q2 2023", "in het derde kwartaal van 2026",
+                 "vóór het 4e kwartaal 2027", "in het najaar van 2025"):
+        assert FACT_PATTERNS["date"].search(text), text
+    for text in ("in 2027", "Q4", "het kwartaal", "een zomer vol plannen"):
+        assert not FACT_PATTERNS["date"].search(text), text
