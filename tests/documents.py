@@ -9,6 +9,13 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 
+# One page of a letter: its closing and signature spaced as letters set them.
+LETTER = ["Voortgang van het programma",
+          "Hierbij informeren wij u over de voortgang van het programma in het afgelopen jaar.",
+          "Wij zullen u na de zomer opnieuw informeren over de resultaten.",
+          " ", "Hoogachtend,", " ", "de minister van Volksgezondheid,", " ", " ", "Anna de Vries"]
+
+
 def one_document_corpus(folder: Path, name: str, content: bytes | str, kind: str = "other") -> Path:
     """`folder` as a corpus of one file, `name`, with its manifest entry; returns `folder`."""
     data = content.encode() if isinstance(content, str) else content

@@ -19,7 +19,7 @@ from assistant.ingest.manifest import load_corpus
 from assistant.ingest.loaders import load_bytes
 from assistant.ingest.segment import segment
 from assistant.settings import DocumentLimits
-from tests.documents import make_docx, make_image_only_pdf, make_pdf, one_document_corpus
+from tests.documents import LETTER, make_docx, make_image_only_pdf, make_pdf, one_document_corpus
 
 
 def test_pdf_keeps_pages_and_joins_hyphenated_words():
@@ -190,12 +190,9 @@ def test_prose_that_ends_in_numbers_is_no_table() -> None:
 
 
 def test_a_letters_closing_and_signature_are_one_passage(tmp_path: Path) -> None:
-    page = ["Voortgang van het programma",
-            "Hierbij informeren wij u over de voortgang van het programma in het afgelopen jaar.",
-            "Wij zullen u na de zomer opnieuw informeren over de resultaten.",
-            " ", "Hoogachtend,", " ", "de minister van Volksgezondheid,", " ", " ", "Anna de Vries"]  # spaced as letters are
-    documents, passages = load_corpus(one_document_corpus(tmp_path, "brief.pdf", make_pdf([page])))
+    documents, passages = load_corpus(one_document_corpus(tmp_path, "brief.pdf", make_pdf([LETTER])))
     signed = [p for p in passages if "Anna de Vries" in p.text]
     assert len(signed) == 1, [(p.kind, p.text) for p in passages]
     assert signed[0].text.startswith("Hoogachtend,") and "de minister van Volksgezondheid" in signed[0].text
+    assert signed[0].section == ("Ondertekening",)  # who signed the letter, not a part of its last section
     assert documents[0].text[signed[0].start:signed[0].end] == signed[0].text

@@ -24,6 +24,7 @@ BOUWSTEEN_HEADING = re.compile(r"^\s*(?:#+\s*)?bouwsteen\s+(\d+)\b[\s:.\-–]*(.
 PHASE_HEADING = re.compile(r"^\s*(?:#+\s*)?fase\s+(\d)\b", re.IGNORECASE)
 FOOTNOTE_TITLE = re.compile(r"Voetnoot (\d+)")
 MAX_SIGNATURE = 6  # blocks after a letter's closing: the signers, their offices, an enclosure
+SIGNATURE_SECTION = "Ondertekening"  # a letter's closing and signature: who signed it, not part of its last section
 FOOTNOTE_START = re.compile(r"^(?:[-•·]\s+)?([¹²³⁴⁵⁶⁷⁸⁹⁰]+|\d{1,2})\s+(?=[A-ZÀ-Þ'‘„\"])")
 SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 NUMBERED_SUBHEADING = re.compile(r"^(?:[-•·]\s+)?\(?(\d)[.)]\s+\S")
@@ -118,7 +119,7 @@ def _letter_closing(blocks: list[Block], text: str) -> list[Block]:
     for i in range(len(blocks) - 1, max(len(blocks) - 1 - MAX_SIGNATURE, -1), -1):
         if closing.match(blocks[i].body):
             start, end = blocks[i].start, blocks[-1].end
-            return blocks[:i] + [Block(start, end, "paragraph", text[start:end])]
+            return blocks[:i] + [Block(start, end, "signature", text[start:end])]
     return blocks
 
 
@@ -183,6 +184,9 @@ def _assign_sections(blocks: list[Block], doc_title: str) -> list[_Node]:
             nodes.append(_Node(block, tuple(t for _, t in stack), bouwsteen))
             continue
         pending_bouwsteen = None
+        if block.kind == "signature":
+            nodes.append(_Node(block, (SIGNATURE_SECTION,), None, kind="paragraph"))
+            continue
         footnote = FOOTNOTE_START.match(block.text)
         number = int(footnote.group(1).translate(SUPERSCRIPT_DIGITS)) if footnote else None
         is_superscript = bool(footnote) and not footnote.group(1).isascii()

@@ -40,7 +40,7 @@ TERMINAL = ".:;!?…"
 class Block:
     start: int
     end: int
-    kind: str  # heading | paragraph | list_item | table_row | table
+    kind: str  # heading | paragraph | list_item | table_row | table | signature (a letter's closing)
     text: str
     level: int = 0
     lead_in: str | None = None
