@@ -28,6 +28,7 @@ FOLLOW_UP_START = _LANGUAGE.question["follow_up_start"]
 ANAPHORA = _LANGUAGE.question["anaphora"]
 COMPARISON = _LANGUAGE.question["comparison"]
 WHICH_INSURERS = _LANGUAGE.question["which_insurers"]
+SIGNERS = _LANGUAGE.question["signers"]
 ALL_INSURERS = _LANGUAGE.question["all_insurers"]
 HANDREIKING_ONLY = _LANGUAGE.question["handreiking_only"]
 SOFT_DATE = _LANGUAGE.question["soft_date"]
@@ -64,6 +65,7 @@ class Query:
     alternatives: dict[str, str] = field(default_factory=dict)  # focus stem -> the stem it is another rendering of
     comparison: bool = False
     which_insurers: bool = False
+    signers: bool = False  # who signed a document
     handreiking_only: bool = False
     all_hoofdtaken: bool = False
     follow_up: bool = False
@@ -121,6 +123,7 @@ def parse(question: str, insurer: str | None = None) -> Query:
     query.translations = list(dict.fromkeys(d for _, _, dutch in spans for d in dutch))
     query.comparison = bool(COMPARISON.search(folded)) or (len(query.insurers) > 1 and " of " not in f" {folded} ")
     query.which_insurers = bool(WHICH_INSURERS.search(folded))
+    query.signers = bool(SIGNERS.search(folded))
     query.all_insurers = bool(ALL_INSURERS.search(folded)) and not query.insurers
     query.handreiking_only = bool(HANDREIKING_ONLY.search(folded)) and not query.insurers and not query.which_insurers
     for kind, pattern in WANTS.items():

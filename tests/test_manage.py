@@ -10,7 +10,7 @@ import pytest
 from assistant.errors import BadInputError, CorpusError, DocumentError, EmptyDocumentError
 from assistant.ingest.manifest import read_manifest
 from assistant.settings import Settings
-from tests.documents import make_image_only_pdf
+from tests.documents import LETTER, make_image_only_pdf, make_pdf
 from tests.plans import GOOD_PLAN, make_plan_docx
 
 AGREEMENT = [
@@ -154,3 +154,16 @@ def test_which_insurers_quotes_another_document_under_its_own_title(service) -> 
     assert answer.answer[answer.answer.rfind("**", 0, heading) + 2:heading].startswith("Akkoord Eerstelijn Noorderveld")
     for citation in answer.citations:
         assert service.citation_is_valid(citation)
+
+
+def test_who_signed_a_letter_is_its_signature_and_only_that_letters(service) -> None:  # noqa: ANN001
+    service.add_document(make_pdf([LETTER]), "brief.pdf", kind="other", title="Brief over de voortgang van het programma")
+    service.add_document(make_plan_docx(AGREEMENT), "akkoord.docx", kind="other", title="Akkoord Eerstelijn Noorderveld")
+    for question in ("Wie heeft de brief over de voortgang ondertekend?", "Who signed the progress letter?"):
+        answer = service.ask(question)
+        assert not answer.abstained and "Anna de Vries" in answer.answer[:300], question
+        assert [c.section for c in answer.citations] == ["Ondertekening"]
+        assert all(service.citation_is_valid(c) for c in answer.citations)
+    # another document's signers are not this letter's
+    answer = service.ask("Wie hebben het Akkoord Eerstelijn Noorderveld ondertekend?")
+    assert "Anna de Vries" not in answer.answer

@@ -107,3 +107,11 @@ def test_a_date_may_be_a_day_a_month_a_quarter_or_a_season():
         assert FACT_PATTERNS["date"].search(text), text
     for text in ("in 2027", "Q4", "het kwartaal", "een zomer vol plannen"):
         assert not FACT_PATTERNS["date"].search(text), text
+
+
+def test_who_signed_is_asked_with_a_question_word_and_a_past_form_of_signing():
+    for question in ("Wie hebben de brief ondertekend?", "Which ministers signed the letter?", "Door wie is het akkoord getekend?",
+                     "Who are the signatories of the agreement?"):
+        assert understand(question).signers, question
+    for question in ("Which providers have to be signed up?", "Moet de gemeente het plan ondertekenen?", "Wie beoordeelt het plan?"):
+        assert not understand(question).signers, question

@@ -12,6 +12,7 @@ from assistant.answer.context import Context
 from assistant.answer.focus import coverage
 from assistant.answer.lead import lead_sentences
 from assistant.answer.render import Group
+from assistant.ingest.corpus import SIGNATURE_SECTION
 from assistant.models import Answer, Passage
 from assistant.retrieve import Hit
 from assistant.text import fold, terms
@@ -172,6 +173,18 @@ def which_insurers(ctx: Context) -> Answer:
     groups.extend(others.items())
     notes = ["\n_" + ctx.out.say("intro", "not_named_by", names=", ".join(missing)) + "_"] if missing else []
     return ctx.out.answer(groups, intro, notes, citations=citations)
+
+
+def signers(ctx: Context) -> Answer | None:
+    """Who signed a document: the closing and signature of the letter the question names (by the
+    words of its title), or of every letter when it names none. None when no document is signed."""
+    signed = ctx.sources.select(lambda p: p.section == (SIGNATURE_SECTION,))
+    asked = terms(" ".join([ctx.q.text, *ctx.q.translations]))  # "handreiking", "plan": words the focus sets aside name documents
+    named = {d: coverage(document.info.title, asked) for d, document in ctx.lib.documents.items()}
+    best = max((named[p.document_id] for p in signed), default=None)
+    if best is None or best < max(named.values()):
+        return None  # no signed letter, or the question names a document whose signature was not found
+    return ctx.out.answer([(group_title(ctx, p), [p]) for p in signed if named[p.document_id] == best][:MAX_CONTEXT + 1])
 
 
 def hoofdtaken(ctx: Context) -> Answer | None:
