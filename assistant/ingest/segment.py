@@ -18,6 +18,7 @@ from assistant.text import collapse
 if TYPE_CHECKING:
     from assistant.models import ExtractedText
 
+_LINE_END = re.compile(r"[\n\f]")  # a newline, or a page break between two pages' text
 LIST_MARKER = re.compile(r"^[ \t]*(?:[-*•·▪◦–]|\(?\d{1,2}[.)]|\(\d{1,2}\)|[a-z][.)])[ \t]+")
 MD_HEADING = re.compile(r"^#{1,6}[ \t]+")
 # "Pagina 3 van 7" is a page number wherever extraction put it on the page
@@ -54,12 +55,12 @@ class Block:
 
 
 def line_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every line of `text`, without its newline."""
+    """(start, end) of every line of `text`, without its newline; a page break ends a line too."""
     spans, pos = [], 0
-    for line in text.split("\n"):
-        spans.append((pos, pos + len(line)))
-        pos += len(line) + 1
-    return spans
+    for end in _LINE_END.finditer(text):
+        spans.append((pos, end.start()))
+        pos = end.end()
+    return [*spans, (pos, len(text))]
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
