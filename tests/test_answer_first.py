@@ -181,3 +181,37 @@ def test_a_footnote_that_answers_comes_with_the_passage_that_carries_its_mark(as
     trustworthy_answer(answer, assistant)
     assert answer.answer.startswith("⁴ Deze afbakening is van belang"), answer.answer
     assert any("afgebakend op postcodeniveau⁴" in c.quote for c in answer.citations), answer.answer
+
+
+def test_a_table_continued_after_a_page_break_is_read_row_by_row_with_its_header(tmp_path):
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+    from tests.documents import make_pdf
+
+    rows = [f"Regio {name} {10 + n},0 {20 + n},5 {30 + n},0" for n, name in enumerate(["Noord", "Oost", "Zuid", "West", "Midden"])]
+    first = ["Budgetten per regio", "De budgetten staan in de tabel hieronder.", "Bedragen x € 1 miljoen 2027 2028 2029", *rows]
+    second = ["w.v. Stad 15,0 16,5 17,0", "w.v. Veen 14,0 15,5 16,0", "Deze bedragen zijn voorlopig."]  # "waarvan" rows, over the page
+    (tmp_path / "corpus").mkdir()
+    corpus = one_document_corpus(tmp_path / "corpus", "budget.pdf", make_pdf([first, second]))
+    service = Assistant(Settings(data_dir=tmp_path / "data", corpus_dir=corpus))
+    answer = service.ask("Welk bedrag staat er voor Stad in 2028?")
+    trustworthy_answer(answer, service)
+    head = answer.answer[:answer.context_start] if answer.context_start is not None else answer.answer
+    assert head.startswith("w.v. Stad 15,0 16,5 17,0 ["), [(p.kind, p.continues is not None, p.text) for p in service.library.passages]
+
+
+def test_the_rows_that_continue_a_table_in_another_passage_are_rows_of_that_table():
+    from assistant.answer.citations import Citations, sentences
+    from assistant.models import Passage
+
+    text = "Bedragen x € 1 miljoen 2027 2028\nRegio Noord 1,0 2,0\n\fw.v. Stad 3,0 4,0\nw.v. Veen 5,0 6,0"
+    cut = text.index("\f") + 1
+    table = Passage(id="t", document_id="d", start=0, end=cut - 2, text=text[:cut - 2], kind="table")
+    rest = Passage(id="r", document_id="d", start=cut, end=len(text), text=text[cut:], kind="paragraph", continues="t")
+    rows = sentences(text, [table, rest])
+    assert [text[c.start:c.end] for [c] in rows] == ["Bedragen x € 1 miljoen 2027 2028", "Regio Noord 1,0 2,0", "w.v. Stad 3,0 4,0",
+                                                        "w.v. Veen 5,0 6,0"]
+    assert [c.passage.id for [c] in rows] == ["t", "t", "r", "r"]  # each row cited in its own passage
+    documents = {"d": SimpleNamespace(id="d", text=text, info=SimpleNamespace(title="Tabel"), extracted=SimpleNamespace(page_at=lambda _: 1))}
+    quoted = Citations(documents).passage([table, rest])
+    assert quoted.endswith("[1, 2]")  # the table quoted whole, one citation per passage

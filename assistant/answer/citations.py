@@ -78,21 +78,22 @@ class Citations:
         Sentences in `skip` (already given as the answer) are left out."""
         text = self.documents[run[0].document_id].text
         if is_table(run):  # quoted whole: a citation per row would bury the answer in markers
-            return self.sentence([Claim(run[0], *body_span(run[0]))])
+            return self.sentence([Claim(p, *body_span(p)) for p in run])
         return " ".join(self.sentence(pieces) for pieces in sentences(text, run)
                         if not any((c.start, c.end) in skip for c in pieces))
 
 
 def is_table(run: Sequence[Passage]) -> bool:
-    return len(run) == 1 and run[0].kind == "table"
+    """The run is a table: it opens with one (what continues it after a page break is more of its rows)."""
+    return bool(run) and run[0].kind == "table"
 
 
 def sentences(text: str, run: Sequence[Passage]) -> list[list[Claim]]:
     """The sentences of a run of passages (one that continues the last sentence of the one before)
     as claims; a sentence split over two passages is two claims. A table's sentences are its rows."""
     if is_table(run):
-        start, end = body_span(run[0])
-        return [[Claim(run[0], start + s, start + e)] for s, e in line_spans(text[start:end]) if text[start + s:start + e].strip()]
+        return [[Claim(p, start + s, start + e)] for p in run for start, end in [body_span(p)]
+                for s, e in line_spans(text[start:end]) if text[start + s:start + e].strip()]
     out: list[list[Claim]] = []
     for i, passage in enumerate(run):
         start, end = body_span(passage)

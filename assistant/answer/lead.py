@@ -39,8 +39,8 @@ def lead_sentences(passages: Sequence[Passage], focus: Focus, sources: Sources, 
     runs = sorted(sources.runs(passages), key=lambda run: min(position.get(p.id, len(position)) for p in run))
     for rank, run in enumerate(runs):
         prior = RANK_PRIOR / (1 + rank)
+        header = table_header(run[0])  # a table's rows, also those continued after a page break, read with its header
         for sentence in sources.claims(run):
-            header = table_header(sentence[0].passage)
             text = " ".join(text_of[c.passage.document_id].text[c.start:c.end] for c in sentence)
             if len(words(f"{header} {text}")) < MIN_WORDS or text.rstrip().endswith("?") or text.strip() == header:
                 continue  # a label, a question the source asks or a table's header: none states an answer
