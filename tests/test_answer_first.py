@@ -215,3 +215,23 @@ def test_the_rows_that_continue_a_table_in_another_passage_are_rows_of_that_tabl
     documents = {"d": SimpleNamespace(id="d", text=text, info=SimpleNamespace(title="Tabel"), extracted=SimpleNamespace(page_at=lambda _: 1))}
     quoted = Citations(documents).passage([table, rest])
     assert quoted.endswith("[1, 2]")  # the table quoted whole, one citation per passage
+
+
+def test_context_quotes_the_sentences_next_to_the_answer_and_on_the_question_not_the_rest(tmp_path):
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+
+    note = ("# Vervoer\n\nDe regiotaxi rijdt op werkdagen tussen zeven uur en middernacht. Dit geldt ook op feestdagen. "
+            "Het gemeentehuis is verbouwd met een nieuwe vleugel. De raad vergaderde daarover drie keer. "
+            "Bij de aanbesteding van de regiotaxi telde de prijs het zwaarst.\n")
+    (tmp_path / "corpus").mkdir()
+    corpus = one_document_corpus(tmp_path / "corpus", "vervoer.md", note)
+    service = Assistant(Settings(data_dir=tmp_path / "data", corpus_dir=corpus))
+    answer = service.ask("Tot hoe laat rijdt de regiotaxi op werkdagen?")
+    trustworthy_answer(answer, service)
+    assert answer.context_start is not None, answer.answer
+    assert answer.answer.startswith("De regiotaxi rijdt op werkdagen tussen zeven uur en middernacht. [1]")
+    context = answer.answer[answer.context_start:]
+    assert "Dit geldt ook op feestdagen." in context  # the sentence right after the answer
+    assert "aanbesteding van de regiotaxi" in context and "gemeentehuis" not in context  # on the question; the rest left out
+    assert "…" in context  # where sentences were left out

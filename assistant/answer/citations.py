@@ -3,7 +3,7 @@ the end, every [n] a span of the document copied at its offsets."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.ingest.segment import LIST_MARKER, line_spans
@@ -73,14 +73,24 @@ class Citations:
         text = " ".join(collapse(self.documents[c.passage.document_id].text[c.start:c.end]) for c in pieces)
         return f"{text} [{', '.join(str(self.cite(c)) for c in pieces)}]"
 
-    def passage(self, run: Sequence[Passage], skip: set[tuple[int, int]] = frozenset()) -> str:
+    def passage(self, run: Sequence[Passage], skip: set[tuple[int, int]] = frozenset(),
+                keep: Callable[[Sequence[Claim]], bool] | None = None) -> str:
         """The sentences of a passage and of the passages that continue it, each with its marker.
-        Sentences in `skip` (already given as the answer) are left out."""
+        Sentences in `skip` (already given as the answer) are left out; with `keep`, only the
+        sentences it accepts (else the first), an ellipsis where sentences are left out between them."""
         text = self.documents[run[0].document_id].text
         if is_table(run):  # quoted whole: a citation per row would bury the answer in markers
             return self.sentence([Claim(p, *body_span(p)) for p in run])
-        return " ".join(self.sentence(pieces) for pieces in sentences(text, run)
-                        if not any((c.start, c.end) in skip for c in pieces))
+        parts = [(i, pieces) for i, pieces in enumerate(sentences(text, run))]
+        shown = [(i, pieces) for i, pieces in parts if not any((c.start, c.end) in skip for c in pieces)]
+        if keep is not None:
+            shown = [(i, pieces) for i, pieces in shown if keep(pieces)] or shown[:1]
+        out: list[str] = []
+        for n, (i, pieces) in enumerate(shown):
+            if keep is not None and n and i != shown[n - 1][0] + 1:
+                out.append("…")
+            out.append(self.sentence(pieces))
+        return " ".join(out)
 
 
 def is_table(run: Sequence[Passage]) -> bool:

@@ -3,7 +3,7 @@ then the quoted passages grouped under their headings, or an abstention that cit
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from assistant.answer.citations import Citations, Claim, body_span, to_citation
 from assistant.answer.sources import Sources
@@ -39,12 +39,14 @@ class Renderer:
         return Answer(question=self.q.question, answer=text, abstained=True, citations=[], related=related, reason=reason)
 
     def answer(self, groups: Sequence[Group], intro: str = "", notes: Sequence[str] = (),
-               lead: Sequence[Sequence[Claim]] = (), citations: Citations | None = None) -> Answer:
-        """The answer: `lead` sentences first, then `groups` (as context when there is a lead)."""
+               lead: Sequence[Sequence[Claim]] = (), citations: Citations | None = None,
+               relevant: Callable[[Sequence[Claim]], bool] | None = None) -> Answer:
+        """The answer: `lead` sentences first, then `groups` (as context when there is a lead, of
+        whose sentences only those `relevant` accepts are quoted)."""
         citations = citations or Citations(self.sources.lib.documents)
         head = " ".join(citations.sentence(pieces) for pieces in lead)
         given = {(c.start, c.end) for sentence in lead for c in sentence}
-        body = self._groups(groups, citations, given)
+        body = self._groups(groups, citations, given, relevant if head else None)
         text, context_start = head, None
         if head and body:
             context_start = len(text) + 2
@@ -57,10 +59,11 @@ class Renderer:
         return Answer(question=self.q.question, answer=text, abstained=False, citations=citations.items,
                       context_start=context_start)
 
-    def _groups(self, groups: Sequence[Group], citations: Citations, given: set[tuple[int, int]]) -> list[str]:
+    def _groups(self, groups: Sequence[Group], citations: Citations, given: set[tuple[int, int]],
+                keep: Callable[[Sequence[Claim]], bool] | None = None) -> list[str]:
         lines: list[str] = []
         for title, passages in groups:
-            items = [citations.passage(run, skip=given) for run in self.sources.runs(passages)]
+            items = [citations.passage(run, skip=given, keep=keep) for run in self.sources.runs(passages)]
             items = [item for item in items if item]
             if items:
                 lines.append(f"**{title}**")

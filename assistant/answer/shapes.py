@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.answer.citations import Citations
+from assistant.answer.citations import Citations, Claim
 from assistant.answer.context import Context
 from assistant.answer.focus import coverage
 from assistant.answer.lead import lead_sentences
@@ -257,7 +257,16 @@ def general(ctx: Context) -> Answer:
     groups: dict[str, list[Passage]] = {}
     for passage in ordered:
         groups.setdefault(group_title(ctx, passage), []).append(passage)
-    return ctx.out.answer(list(groups.items()), lead=lead)
+    # Context is there to place the answer: of its passages, the sentences next to the answer and
+    # those on what the question is about.
+    topic = ctx.focus.known_topic() or known
+    text = ctx.lib.documents
+
+    def relevant(pieces: Sequence[Claim]) -> bool:
+        words = " ".join(text[c.passage.document_id].text[c.start:c.end] for c in pieces)
+        return any(ctx.sources.adjacent(pieces, sentence) for sentence in lead) or coverage(words, topic, same=q.alternatives) > 0
+
+    return ctx.out.answer(list(groups.items()), lead=lead, relevant=relevant)
 
 
 def library_titles(ctx: Context) -> str:

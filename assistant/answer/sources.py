@@ -114,6 +114,15 @@ class Sources:
             out.extend((text[s:e], ids, "") for s, e in sentence_spans(text))
         return out
 
+    def adjacent(self, one: Sequence[Claim], other: Sequence[Claim]) -> bool:
+        """Two sentences (as claims) follow each other in their document, nothing but blanks or a
+        list marker between them."""
+        if not one or not other or one[0].passage.document_id != other[0].passage.document_id:
+            return False
+        text = self.lib.documents[one[0].passage.document_id].text
+        first, second = (one, other) if one[0].start <= other[0].start else (other, one)
+        return first[-1].end <= second[0].start and not text[first[-1].end:second[0].start].strip(" \t\n\f\u00a0-•·")
+
     def claims(self, run: Sequence[Passage]) -> list[list[Claim]]:
         """The sentences of a run of passages as claims; a sentence split over two passages is two claims."""
         return sentences(self.lib.documents[run[0].document_id].text, run)
