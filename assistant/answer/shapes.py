@@ -22,6 +22,7 @@ PHASE_HEADING = re.compile(r"\s*(?:fase|phase)\s*(\d)")
 MAX_SUPPORT = 6  # passages that answer a general question
 MAX_SECTION = 12  # a named section is quoted whole up to this many passages
 MAX_CONTEXT = 2  # passages quoted as context after a fact question's answer
+MAX_SIGNED = 3  # letters whose signatures answer a 'who signed' question that names none of them
 K_GENERAL = 12
 CLOSEST_BULLETS = 3  # bullets per insurer that place a question in words its policy does not use
 WORDS_SHARE = 0.5  # a passage's share of the question's words against its closeness in meaning
@@ -184,7 +185,7 @@ def signers(ctx: Context) -> Answer | None:
     best = max((named[p.document_id] for p in signed), default=None)
     if best is None or best < max(named.values()):
         return None  # no signed letter, or the question names a document whose signature was not found
-    return ctx.out.answer([(group_title(ctx, p), [p]) for p in signed if named[p.document_id] == best][:MAX_CONTEXT + 1])
+    return ctx.out.answer([(group_title(ctx, p), [p]) for p in signed if named[p.document_id] == best][:MAX_SIGNED])
 
 
 def hoofdtaken(ctx: Context) -> Answer | None:
@@ -260,11 +261,11 @@ def general(ctx: Context) -> Answer:
     # Context is there to place the answer: of its passages, the sentences next to the answer and
     # those on what the question is about.
     topic = ctx.focus.known_topic() or known
-    text = ctx.lib.documents
+    documents = ctx.lib.documents
 
     def relevant(pieces: Sequence[Claim]) -> bool:
-        words = " ".join(text[c.passage.document_id].text[c.start:c.end] for c in pieces)
-        return any(ctx.sources.adjacent(pieces, sentence) for sentence in lead) or coverage(words, topic, same=q.alternatives) > 0
+        sentence = " ".join(documents[c.passage.document_id].text[c.start:c.end] for c in pieces)
+        return any(ctx.sources.adjacent(pieces, answer) for answer in lead) or coverage(sentence, topic, same=q.alternatives) > 0
 
     return ctx.out.answer(list(groups.items()), lead=lead, relevant=relevant)
 
