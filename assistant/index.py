@@ -40,6 +40,7 @@ from assistant.models import Document, Passage
 from assistant.retrieve import VectorStore, dense_text
 
 FORMAT_VERSION = 1
+SERVING = ("ready", "outdated")  # states of a build whose passages and vectors can still be used
 READER_FILES = ("ingest/*.py", "text.py")  # the code that turns documents into passages
 
 
@@ -259,7 +260,7 @@ class IndexManager:
             del store
             staging.rename(target)
             previous = self.current_build()
-            if previous is not None and self._usable(previous) in ("ready", "outdated"):
+            if previous is not None and self._usable(previous) in SERVING:
                 self._point(self.previous_file, previous.name)
             self._point(self.current_file, build_id)
         except BaseException:
@@ -317,7 +318,7 @@ class IndexManager:
     def _previous_vectors(self) -> dict[tuple[str, str], np.ndarray]:
         """Vectors of the current build keyed by (passage id, search text), if it used this embedder."""
         build = self.current_build()
-        if build is None or self._usable(build) not in ("ready", "outdated"):  # vectors of this embedder
+        if build is None or self._usable(build) not in SERVING:  # vectors of this embedder
             return {}
         try:
             passages = _read_passages(build)

@@ -81,8 +81,7 @@ class Citations:
         text = self.documents[run[0].document_id].text
         if is_table(run):  # quoted whole: a citation per row would bury the answer in markers
             return self.sentence([Claim(p, *body_span(p)) for p in run])
-        parts = [(i, pieces) for i, pieces in enumerate(sentences(text, run))]
-        shown = [(i, pieces) for i, pieces in parts if not any((c.start, c.end) in skip for c in pieces)]
+        shown = [(i, pieces) for i, pieces in enumerate(sentences(text, run)) if not any((c.start, c.end) in skip for c in pieces)]
         if keep is not None:
             shown = [(i, pieces) for i, pieces in shown if keep(pieces)] or shown[:1]
         out: list[str] = []

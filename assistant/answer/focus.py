@@ -48,8 +48,7 @@ class Focus:
         return [f for f in self.known_topic() if not names_term(f, get_domain().phases)]
 
     def knows_stem(self, focus_stem: str) -> bool:
-        if focus_stem in self.vocabulary or (len(focus_stem) >= 5 and any(t.startswith(focus_stem) or t.endswith(focus_stem)
-                                                                           for t in self.vocabulary)):
+        if focus_stem in self.vocabulary or any(compound_part(focus_stem, t) for t in self.vocabulary):
             return True
         return any(self.lib.lexicon.knows(w) for w in words(self.q.text) if stem(w) == focus_stem)
 
@@ -190,8 +189,7 @@ def coverage(passage: Passage | str, focus: Sequence[str], weights: Mapping[str,
 
     def present(term: str) -> bool:
         key = loose(term)
-        # a Dutch compound holds its parts at either end: "kwartaal" and "rapportage" in "kwartaalrapportage"
-        return key in have or (len(key) >= 5 and any(t.startswith(key) or t.endswith(key) for t in have))
+        return key in have or any(compound_part(key, t) for t in have)
 
     def weight(f: str) -> float:
         return weights.get(f, 1.0) if weights else 1.0
@@ -205,6 +203,12 @@ def coverage(passage: Passage | str, focus: Sequence[str], weights: Mapping[str,
 
     total = sum(max(weight(f) for f in members) for members in groups.values())
     return sum(max(weight(f) for f in members) for members in groups.values() if any(found(f) for f in members)) / total
+
+
+def compound_part(key: str, word: str) -> bool:
+    """`key` (a stem of five letters or more) opens or ends `word`: a Dutch compound holds its parts
+    at either end ("kwartaal" and "rapportage" in "kwartaalrapportage"), an inflection follows its stem."""
+    return len(key) >= 5 and (word.startswith(key) or word.endswith(key))
 
 
 def stem_match(term: str, subject: Sequence[str]) -> bool:

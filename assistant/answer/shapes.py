@@ -157,7 +157,7 @@ def which_insurers(ctx: Context) -> Answer:
         return p.insurer is None and p.kind != "cell" and (not allow_bs or p.bouwsteen in allow_bs)
 
     ranked = {h.passage.id: i for i, h in enumerate(ctx.hits(K_GENERAL, general_source))}
-    first = min(ranked, key=ranked.__getitem__, default=None)
+    first = next(iter(ranked), None)
     guidance = [p for p in ctx.lib.passages if general_source(p)
                 and (relevant(p) or (p.id == first and (fact is None or bool(fact.search(p.text)))))]
     guidance = ctx.sources.reach(sorted(guidance, key=lambda p: ranked.get(p.id, len(ranked)))[:3])
