@@ -79,5 +79,10 @@ class Lexicon:
         """The corpus words `word` is glued from ("knelpuntenanalyse" -> knelpunten, analyse); [] if none."""
         return next(([head, rest] for head, rest in self._splits(word) if head in self.words and self._plain(rest)), [])
 
+    def head(self, word: str) -> str:
+        """The longest corpus word `word` ends in after a part of its own ("kerntaken" -> "taken"):
+        the kind of thing a Dutch compound names, whatever its first part; '' if none."""
+        return next((word[cut:] for cut in range(MIN_PART, len(word) - MIN_PART + 1) if self._plain(word[cut:])), "")
+
     def _compound(self, word: str, depth: int = 0) -> bool:
         return depth <= 2 and any(self._plain(rest) or self._compound(rest, depth + 1) for _, rest in self._splits(word))

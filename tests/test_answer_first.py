@@ -121,6 +121,18 @@ def test_a_date_in_the_passage_closest_in_meaning_answers_a_question_in_other_wo
     assert not ctx.focus.sentence_states("Er zijn vijf hoofdtaken.", "count", closest)
 
 
+def test_a_count_of_a_compound_counts_the_kind_its_last_part_names(assistant):
+    # The sources say "hoofdtaken"; a user says "kerntaken" or "taken": both count "taken".
+    for question in ("Hoeveel kerntaken heeft een RESV?", "Hoeveel taken heeft een RESV?"):
+        ctx = Context.of(understand(question), assistant.library)
+        assert not ctx.focus.target_unknown(), question
+        assert ctx.focus.sentence_states("Er zijn vijf hoofdtaken.", "count", ["elders"]), question
+        assert not ctx.focus.sentence_states("Er zijn vijf bouwstenen.", "count", ["elders"]), question
+    answer = assistant.ask("Hoeveel kerntaken heeft een RESV?")
+    trustworthy_answer(answer, assistant)
+    assert not answer.abstained and "vijf hoofdtaken" in answer.answer[:300], answer.answer
+
+
 def test_a_question_the_source_asks_never_leads_an_answer(tmp_path):
     from assistant.service import Assistant
     from assistant.settings import Settings

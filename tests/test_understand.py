@@ -64,6 +64,12 @@ def test_a_count_asked_in_other_words():
     assert understand("Gelden een aantal eisen voor alle regio's?").wants is None  # "een aantal" is "some"
 
 
+def test_the_thing_counted_after_a_partitive():
+    assert understand("Aan hoeveel van de thema's moet een project bijdragen?").target == "thema's"
+    assert understand("Which of the cooperatives report quarterly?").target == "cooperatives"
+    assert understand("Hoeveel regio's doen mee?").target == "regio's"
+
+
 def test_follow_up_keeps_what_it_leaves_out():
     history = [ChatTurn(role="user", content="Wat eist CZ voor bouwsteen 4?"), ChatTurn(role="assistant", content="…")]
     query = understand("En voor VGZ?", history)

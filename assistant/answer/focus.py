@@ -19,6 +19,7 @@ NUMBER = re.compile(r"\d")
 COUNTED = re.compile(r"(?<=\s)(?=[A-ZÀ-Þ][a-zà-ÿ])")
 MIN_COVERAGE = 0.5  # share of a question's focus the corpus must know for it to be in the domain
 CLOSEST = 3  # passages closest in meaning to a question, taken to be about its subject
+MIN_HEAD = 4  # letters of the shortest compound head a count may be of ("taken" of "hoofdtaken")
 
 
 class Focus:
@@ -89,14 +90,17 @@ class Focus:
 
         An English word counts as absent only when it has Dutch renderings and none of them
         occurs either; a word without a rendering may still be said in Dutch words we cannot tell.
+        A compound whose last part the sources use ("kerntaken", "taken") is a kind of a thing they
+        speak of, in words of their own.
         """
         target = self.q.target
         if not target:
             return False
+        lexicon = self.lib.lexicon
         if self.q.english:
             dutch = [w for d in self.q.target_terms for w in words(d)]
-            return bool(dutch) and not self.lib.lexicon.knows(target) and not any(self.lib.lexicon.knows(w) for w in dutch)
-        return not self.lib.lexicon.knows(target)
+            return bool(dutch) and not lexicon.knows(target) and not any(lexicon.knows(w) or lexicon.head(w) for w in dutch)
+        return not lexicon.knows(target) and not lexicon.head(target)
 
     def matches(self, passage: Passage, focus: Sequence[str]) -> bool:
         """The passage is about the focus: a rare focus word, and enough of all of them."""
@@ -143,7 +147,19 @@ class Focus:
             near = terms(COUNTED.split(text[match.end():], 1)[0])[:3] if kind == "count" else terms(text)
             if any(stem_match(t, subject) for t in near):
                 return True
+            if kind == "count" and any(loose(t).endswith(h) for t in near for h in self.counted_heads()):
+                return True
         return False
+
+    def counted_heads(self) -> list[str]:
+        """The heads of the nouns a count asks for, as stems: a Dutch compound is a kind of its last
+        part, so "hoofdtaken" and "kerntaken" both count "taken", and a plain noun is its own head."""
+        q = self.q
+        if not q.target:
+            return []
+        nouns = [words(term)[-1] for term in get_domain().expand(q.target) + q.target_terms if words(term)] or [q.target]
+        heads = [self.lib.lexicon.head(noun) or noun for noun in nouns]
+        return [loose(stem(h)) for h in heads if len(h) >= MIN_HEAD]
 
     def row_states(self, row: str, kind: str, header: str) -> bool:
         """A table row holds a fact of `kind` about the subject: the row's figures are of the kind its
