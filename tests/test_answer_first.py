@@ -247,3 +247,22 @@ def test_context_quotes_the_sentences_next_to_the_answer_and_on_the_question_not
     assert "Dit geldt ook op feestdagen." in context  # the sentence right after the answer
     assert "aanbesteding van de regiotaxi" in context and "gemeentehuis" not in context  # on the question; the rest left out
     assert "…" in context  # where sentences were left out
+
+
+def test_when_may_ask_for_a_condition_and_a_date_elsewhere_does_not_answer_it(tmp_path):
+    # "wanneer" asks for a date or a condition: a date in a passage that is not the best answer
+    # (a disclaimer on rules not yet set) must not lead over the condition the question is about.
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+
+    note = ("# Financiering van projecten\n\nNog niet alle regels voor de financiering van projecten zijn vastgesteld; "
+            "naar verwachting gebeurt dit eind 2025.\n\n"
+            "Vraagt een project financiering van twee financiers, dan wordt de financiering pas definitief als beide financiers akkoord zijn.\n\n"
+            "De projectleider stuurt elk kwartaal een overzicht van de uitgaven naar de financiers.\n")
+    (tmp_path / "corpus").mkdir()
+    service = Assistant(Settings(data_dir=tmp_path / "data", corpus_dir=one_document_corpus(tmp_path / "corpus", "financiering.md", note)))
+    condition = service.ask("Wanneer wordt de financiering van een project definitief?")
+    trustworthy_answer(condition, service)
+    assert condition.answer.startswith("Vraagt een project financiering van twee financiers"), condition.answer
+    date = service.ask("Wanneer worden de regels voor financiering vastgesteld?")
+    assert date.answer.startswith("Nog niet alle regels"), date.answer  # a date, where the best passage states one

@@ -237,7 +237,9 @@ def general(ctx: Context) -> Answer:
         return ctx.out.abstain("fact_not_in_sources", ctx.out.say("message", "sources_silent"), nearest)
     section = section_asked(ctx, hits, known)
     support = ctx.sources.answer_units((section or best_matching(ctx, hits, known))[:MAX_SECTION])
-    if wanted in FACT_PATTERNS:
+    # A question that surely wants a fact (an amount) may find it further down the hits; "wanneer" may
+    # ask for a condition, so only the best passages can answer it with a date.
+    if q.wants in FACT_PATTERNS:
         support += [h.passage for h in hits if h.passage not in support and ctx.focus.states_fact([h.passage], wanted)][:2]
     # A label or a lead-in without its list states nothing: neither answer nor context.
     support = [p for p in support if ctx.sources.says_something(p, support)] or support
