@@ -266,3 +266,20 @@ def test_when_may_ask_for_a_condition_and_a_date_elsewhere_does_not_answer_it(tm
     assert condition.answer.startswith("Vraagt een project financiering van twee financiers"), condition.answer
     date = service.ask("Wanneer worden de regels voor financiering vastgesteld?")
     assert date.answer.startswith("Nog niet alle regels"), date.answer  # a date, where the best passage states one
+
+
+def test_a_lead_sentence_that_opens_a_list_is_answered_with_the_list(tmp_path):
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+
+    note = ("# Projectplan\n\nIn het projectplan wordt de aanpak toegelicht.\n\n"
+            "Het projectplan beschrijft tenminste de volgende onderdelen:\n\n- De doelen van het project.\n- De begroting van het project.\n\n"
+            "Het projectplan wordt elk jaar bijgewerkt door de projectleider.\n")
+    (tmp_path / "corpus").mkdir()
+    service = Assistant(Settings(data_dir=tmp_path / "data", corpus_dir=one_document_corpus(tmp_path / "corpus", "projectplan.md", note)))
+    answer = service.ask("Welke onderdelen beschrijft het projectplan?")
+    trustworthy_answer(answer, service)
+    head = answer.answer if answer.context_start is None else answer.answer[:answer.context_start]
+    assert head.startswith("Het projectplan beschrijft tenminste de volgende onderdelen:"), answer.answer
+    assert "- De doelen van het project." in head and "- De begroting van het project." in head, answer.answer
+    assert answer.answer.count("De doelen van het project") == 1  # not repeated as context

@@ -45,7 +45,11 @@ class Renderer:
         whose sentences only those `relevant` accepts are quoted)."""
         citations = citations or Citations(self.sources.lib.documents)
         head = " ".join(citations.sentence(pieces) for pieces in lead)
+        # A lead sentence that opens a list ("… de volgende onderdelen:") is answered by that list.
+        listed = [item for pieces in lead for item in self._listed(pieces)]
+        head += "".join(f"\n- {citations.passage([item])}" for item in listed)
         given = {(c.start, c.end) for sentence in lead for c in sentence}
+        groups = [(title, [p for p in passages if p not in listed]) for title, passages in groups]
         body = self._groups(groups, citations, given, relevant if head else None)
         text, context_start = head, None
         if head and body:
@@ -58,6 +62,14 @@ class Renderer:
         text = "\n".join([text, *notes]).strip()
         return Answer(question=self.q.question, answer=text, abstained=False, citations=citations.items,
                       context_start=context_start)
+
+    def _listed(self, sentence: Sequence[Claim]) -> list[Passage]:
+        """The list items a sentence introduces: it ends its passage with a colon."""
+        last = sentence[-1]
+        text = self.sources.lib.documents[last.passage.document_id].text
+        if not text[last.start:last.end].rstrip().endswith(":") or text[last.end:last.passage.end].strip():
+            return []
+        return [p for p in self.sources.introduced(last.passage) if p.kind == "list_item"]
 
     def _groups(self, groups: Sequence[Group], citations: Citations, given: set[tuple[int, int]],
                 keep: Callable[[Sequence[Claim]], bool] | None = None) -> list[str]:
