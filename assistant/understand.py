@@ -34,6 +34,7 @@ HANDREIKING_ONLY = _LANGUAGE.question["handreiking_only"]
 SOFT_DATE = _LANGUAGE.question["soft_date"]
 TARGET = _LANGUAGE.question["target"]
 PERSONAL = _LANGUAGE.question["personal"]
+DEFINITION = _LANGUAGE.question["definition"]
 WANTS = _LANGUAGE.wants
 FACT_PATTERNS = _LANGUAGE.facts
 # Words that never say what a question is about: function words and the words that say what it is.
@@ -66,6 +67,7 @@ class Query:
     comparison: bool = False
     which_insurers: bool = False
     signers: bool = False  # who signed a document
+    definition: bool = False  # what a term means
     handreiking_only: bool = False
     all_hoofdtaken: bool = False
     follow_up: bool = False
@@ -124,6 +126,7 @@ def parse(question: str, insurer: str | None = None) -> Query:
     query.comparison = bool(COMPARISON.search(folded)) or (len(query.insurers) > 1 and " of " not in f" {folded} ")
     query.which_insurers = bool(WHICH_INSURERS.search(folded))
     query.signers = bool(SIGNERS.search(folded))
+    query.definition = bool(DEFINITION.search(folded))
     query.all_insurers = bool(ALL_INSURERS.search(folded)) and not query.insurers
     query.handreiking_only = bool(HANDREIKING_ONLY.search(folded)) and not query.insurers and not query.which_insurers
     for kind, pattern in WANTS.items():

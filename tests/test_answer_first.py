@@ -283,3 +283,39 @@ def test_a_lead_sentence_that_opens_a_list_is_answered_with_the_list(tmp_path):
     assert head.startswith("Het projectplan beschrijft tenminste de volgende onderdelen:"), answer.answer
     assert "- De doelen van het project." in head and "- De begroting van het project." in head, answer.answer
     assert answer.answer.count("De doelen van het project") == 1  # not repeated as context
+
+
+@pytest.mark.parametrize(("question", "definition"), [
+    ("Wat verstaat de notitie onder een wijkteam?", True),
+    ("Wat wordt er bedoeld met een wijkteam?", True),
+    ("What is meant by a neighbourhood team?", True),
+    ("How do they define a neighbourhood team?", True),
+    ("Wat is de deadline van het plan?", False),  # a fact, not what a word means
+    ("Welke eisen gelden voor een wijkteam?", False),
+])
+def test_a_question_for_what_a_term_means(question, definition):
+    assert understand(question).definition is definition
+
+
+def test_a_definition_question_leads_with_the_sentence_that_defines_the_term(tmp_path):
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+
+    note = ("# Zorg in de wijk\n\nIn elke gemeente werken wijkteams samen met de huisartsen in de wijk.\n\n"
+            "Het wijkteam overlegt elke maand met de praktijkondersteuners over de wijkteams en hun taken.\n\n"
+            "Met een wijkteam bedoelen we een vaste groep professionals uit zorg en welzijn die inwoners van één wijk ondersteunt.\n")
+    (tmp_path / "corpus").mkdir()
+    service = Assistant(Settings(data_dir=tmp_path / "data", corpus_dir=one_document_corpus(tmp_path / "corpus", "wijkteams.md", note)))
+    for question in ("Wat verstaat de notitie onder een wijkteam?", "What is meant by a wijkteam?"):
+        answer = service.ask(question)
+        trustworthy_answer(answer, service)
+        assert answer.answer.startswith("Met een wijkteam bedoelen we"), answer.answer
+    plain = service.ask("Met wie werken de wijkteams samen?")
+    assert not plain.answer.startswith("Met een wijkteam bedoelen we"), plain.answer  # only a definition question prefers it
+
+
+def test_what_a_bouwsteen_name_means_is_answered_by_its_definition_not_the_whole_bouwsteen(assistant):
+    answer = assistant.ask("Wat wordt bedoeld met executiekracht?")
+    trustworthy_answer(answer, assistant)
+    assert answer.answer.lstrip("⁰¹²³⁴⁵⁶⁷⁸⁹ ").startswith("Executiekracht is het gezamenlijke vermogen"), answer.answer
+    assert len(answer.answer) < 1000

@@ -59,8 +59,8 @@ def decide(ctx: Context) -> Answer:
         bullets = [p for i in q.insurers for p in ctx.sources.bullets(i) if p.bouwsteen in topics]
         if not q.wants or ctx.focus.has_wanted_fact(bullets):
             return shapes.requirements(ctx, topics)
-    if q.bouwstenen and not q.insurers and not ctx.focus.known_topic():
-        return shapes.bouwsteen_text(ctx)
+    if q.bouwstenen and not q.insurers and not ctx.focus.known_topic() and not q.definition:
+        return shapes.bouwsteen_text(ctx)  # what a bouwsteen is called is not what it asks
     if q.phases and not q.insurers and not q.bouwstenen and not q.wants and not ctx.focus.known_beyond_structure():
         if outline := shapes.phase_outline(ctx):
             return outline

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
 from assistant.answer.sources import Library, Sources
-from assistant.domain import Term, get_domain
+from assistant.domain import Term, get_domain, get_language
 from assistant.models import Passage
 from assistant.text import fold, loose, stem, terms, words
 from assistant.understand import FACT_PATTERNS, Query
@@ -19,6 +19,8 @@ NUMBER = re.compile(r"\d")
 COUNTED = re.compile(r"(?<=\s)(?=[A-ZÀ-Þ][a-zà-ÿ])")
 MIN_COVERAGE = 0.5  # share of a question's focus the corpus must know for it to be in the domain
 CLOSEST = 3  # passages closest in meaning to a question, taken to be about its subject
+DEFINES = get_language().document["defines"]
+DEFINED_WITHIN = 8  # words before a defining phrase that may name what it defines
 MIN_HEAD = 4  # letters of the shortest compound head a count may be of ("taken" of "hoofdtaken")
 
 
@@ -160,6 +162,12 @@ class Focus:
         nouns = [words(term)[-1] for term in get_domain().expand(q.target) + q.target_terms if words(term)] or [q.target]
         heads = [self.lib.lexicon.head(noun) or noun for noun in nouns]
         return [loose(stem(h)) for h in heads if len(h) >= MIN_HEAD]
+
+    def defines(self, text: str) -> bool:
+        """`text` says what the question's subject means: a defining phrase ("… bedoelen we",
+        "X is het …") with the subject's words shortly before it."""
+        subject = self.known_topic() or self.known()
+        return any(any(stem_match(t, subject) for t in terms(text[:m.start()])[-DEFINED_WITHIN:]) for m in DEFINES.finditer(text))
 
     def row_states(self, row: str, kind: str, header: str) -> bool:
         """A table row holds a fact of `kind` about the subject: the row's figures are of the kind its

@@ -53,6 +53,8 @@ def lead_sentences(passages: Sequence[Passage], focus: Focus, sources: Sources, 
                 score += FACT_BONUS
             elif score < MIN_SCORE:
                 continue
+            if focus.q.definition and focus.defines(f"{header} {text}"):
+                score += FACT_BONUS  # "wat verstaat … onder X": the sentence that says what X is
             scored.append((score + prior, len(scored), sentence))
     if not scored:
         return []
