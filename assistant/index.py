@@ -2,7 +2,7 @@
 
 Layout under `data_dir`:
 
-    builds/<build-id>/passages.jsonl, documents.json, vectors.npy, meta.json, chroma/
+    builds/<build-id>/passages.jsonl, documents.json, vectors.npy, embedded.json, meta.json, chroma/
     builds/.<build-id>.<pid>.tmp/   a build being written by process <pid>
     CURRENT            -> the build in use (replaced atomically with os.replace)
     PREVIOUS           -> the build before it, kept as a fallback
@@ -248,8 +248,9 @@ class IndexManager:
             staging.mkdir(parents=True)
             # first the store: an unreachable Chroma server fails the build before minutes of embedding
             store = self.store_factory(staging)  # an embedded store lives inside the build folder
-            vectors, embedded = self._vectors(searchable, report)
-            self._write_files(staging, documents, passages, vectors)
+            texts = [dense_text(p) for p in searchable]
+            vectors, embedded = self._vectors(texts, report)
+            self._write_files(staging, documents, passages, vectors, texts)
             report("opslaan", 0, 1)
             store.write(
                 _collection_name(build_id),
@@ -271,14 +272,14 @@ class IndexManager:
         return BuildReport(build_id, len(documents), len(searchable), embedded, len(searchable) - embedded,
                            time.perf_counter() - began)
 
-    def _vectors(self, searchable: list[Passage], report: Progress) -> tuple[np.ndarray, int]:
-        """The passages' vectors, taken from the current build where the passage and its text are unchanged; how many were embedded."""
+    def _vectors(self, texts: list[str], report: Progress) -> tuple[np.ndarray, int]:
+        """The vectors of the passages' dense texts, taken from the current build where it embedded the
+        same text; how many were embedded."""
         previous = self._previous_vectors()
-        texts = [dense_text(p) for p in searchable]
-        vectors = np.zeros((len(searchable), 384), dtype=np.float32)
+        vectors = np.zeros((len(texts), 384), dtype=np.float32)
         todo = []
-        for i, (passage, text) in enumerate(zip(searchable, texts, strict=True)):
-            cached = previous.get((passage.id, text))
+        for i, text in enumerate(texts):
+            cached = previous.get(_digest(text))
             if cached is not None:
                 vectors[i] = cached
             else:
@@ -291,12 +292,13 @@ class IndexManager:
                 chunk = todo[start:start + batch]
                 embedded = self.embedder.embed_passages([texts[i] for i in chunk])
                 if embedded.shape[1] != vectors.shape[1]:
-                    vectors = np.zeros((len(searchable), embedded.shape[1]), dtype=np.float32) if start == 0 else vectors
+                    vectors = np.zeros((len(texts), embedded.shape[1]), dtype=np.float32) if start == 0 else vectors
                 vectors[chunk] = embedded
                 report("embedden", min(start + batch, len(todo)), len(todo))
         return vectors, len(todo)
 
-    def _write_files(self, folder: Path, documents: list[Document], passages: list[Passage], vectors: np.ndarray) -> None:
+    def _write_files(self, folder: Path, documents: list[Document], passages: list[Passage], vectors: np.ndarray,
+                     texts: list[str]) -> None:
         with (folder / "passages.jsonl").open("w", encoding="utf-8") as fh:
             for passage in passages:
                 fh.write(passage.model_dump_json() + "\n")
@@ -304,6 +306,8 @@ class IndexManager:
             json.dumps([d.model_dump(mode="json") for d in documents], ensure_ascii=False), encoding="utf-8"
         )
         np.save(folder / "vectors.npy", vectors)
+        # What each vector was embedded from: a later build reuses a vector only for the same text.
+        (folder / "embedded.json").write_text(json.dumps([_digest(t) for t in texts]), encoding="utf-8")
         meta = {
             "format": FORMAT_VERSION,
             "embedder": self.embedder.name,
@@ -315,20 +319,19 @@ class IndexManager:
         }
         (folder / "meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
 
-    def _previous_vectors(self) -> dict[tuple[str, str], np.ndarray]:
-        """Vectors of the current build keyed by (passage id, search text), if it used this embedder."""
+    def _previous_vectors(self) -> dict[str, np.ndarray]:
+        """Vectors of the current build keyed by the digest of the text they were embedded from, if it used this embedder."""
         build = self.current_build()
         if build is None or self._usable(build) not in SERVING:  # vectors of this embedder
             return {}
         try:
-            passages = _read_passages(build)
+            digests = json.loads((build / "embedded.json").read_text(encoding="utf-8"))
             vectors = np.load(build / "vectors.npy")
         except (OSError, ValueError):
+            return {}  # a build from before the texts were recorded: everything is embedded anew
+        if not isinstance(digests, list) or len(digests) != len(vectors):
             return {}
-        searchable = [p for p in passages if p.kind != "cell"]
-        if len(searchable) != len(vectors):
-            return {}
-        return {(p.id, dense_text(p)): vectors[i] for i, p in enumerate(searchable)}
+        return {str(d): vectors[i] for i, d in enumerate(digests)}
 
     def _point(self, pointer: Path, build_id: str) -> None:
         tmp = self.data_dir / f".CURRENT.{build_id}.{os.getpid()}"
@@ -401,3 +404,7 @@ def _alive(pid: str) -> bool:
 def _read_passages(build: Path) -> list[Passage]:
     with (build / "passages.jsonl").open(encoding="utf-8") as fh:
         return [Passage.model_validate_json(line) for line in fh if line.strip()]
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()

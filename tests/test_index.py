@@ -41,6 +41,20 @@ def test_reingest_reuses_unchanged_vectors(private_data_dir: Path, corpus_dir: P
     assert len(list((private_data_dir / "builds").iterdir())) == 2  # the build in use and its fallback
 
 
+def test_a_vector_is_reused_only_for_the_text_it_was_embedded_from(private_data_dir: Path, corpus_dir: Path):
+    # What the embedder reads of a passage may change between versions while the passage does not:
+    # its old vector must then not be taken for the new text.
+    service = Assistant(Settings(data_dir=private_data_dir, corpus_dir=corpus_dir))
+    record = private_data_dir / "builds" / _current(private_data_dir) / "embedded.json"
+    digests = json.loads(record.read_text(encoding="utf-8"))
+    record.write_text(json.dumps(["0" * 40] + digests[1:]), encoding="utf-8")  # the first vector: of another text
+    report = service.ingest()
+    assert report.embedded == 1 and report.reused == report.passages - 1
+    (private_data_dir / "builds" / _current(private_data_dir) / "embedded.json").unlink()  # a build that kept no record
+    report = service.ingest()
+    assert report.embedded == report.passages
+
+
 def test_failed_ingest_keeps_the_index_in_use(private_data_dir: Path, corpus_dir: Path, tmp_path: Path):
     before = _current(private_data_dir)
     broken = tmp_path / "corpus"
