@@ -35,6 +35,7 @@ SOFT_DATE = _LANGUAGE.question["soft_date"]
 TARGET = _LANGUAGE.question["target"]
 PERSONAL = _LANGUAGE.question["personal"]
 DEFINITION = _LANGUAGE.question["definition"]
+NEAR_WANTED = 3  # words between the thing asked for and a kind of fact that still describes it ("what is the usual hourly fee")
 WANTS = _LANGUAGE.wants
 FACT_PATTERNS = _LANGUAGE.facts
 # Words that never say what a question is about: function words and the words that say what it is.
@@ -136,11 +137,19 @@ def parse(question: str, insurer: str | None = None) -> Query:
     query.wants_date_maybe = query.wants is None and bool(SOFT_DATE.search(folded))
     target = TARGET.search(folded)
     word = target.group(1) if target else ""
-    # "de uiterste datum": a word before the wanted kind of fact describes it, it is not the thing asked for.
+    # "de uiterste datum": a word before the wanted kind of fact describes it, it is not the thing asked for;
+    # nor is a word the wanted kind's own phrase holds ("in welk jaar").
     describes_wanted = bool(target) and any(w.match(folded, target.end(1) + 1) for w in WANTS.values())
-    if word and word not in NOT_TOPIC and word not in NUMBER_WORDS and not describes_wanted \
+    asked = WANTS[query.wants].search(folded, target.start()) if target and query.wants else None
+    names_wanted = bool(asked) and asked.start() <= target.start(1) < asked.end()
+    if word and word not in NOT_TOPIC and word not in NUMBER_WORDS and not describes_wanted and not names_wanted \
             and not any(w.search(word) for w in WANTS.values()):
         query.target = word
+        # "Welke zorgverleners moeten meedoen voordat er één euro komt?" asks for the providers: a kind of
+        # fact named elsewhere in a question for a thing is context, unless the question word asks it.
+        between = len(words(folded[target.end(1):asked.start()])) if asked else 0
+        if between > NEAR_WANTED and not target.group(0).startswith(("hoeveel", "how")):
+            query.wants = None
         # An English target is often the first word of a phrase ("how many allied health …"): its Dutch words.
         first = next(iter(get_translation().spans(folded[target.start(1):])), None) if query.english else None
         query.target_terms = first[2] if first and first[0] == 0 else []

@@ -319,3 +319,33 @@ def test_what_a_bouwsteen_name_means_is_answered_by_its_definition_not_the_whole
     trustworthy_answer(answer, assistant)
     assert answer.answer.lstrip("⁰¹²³⁴⁵⁶⁷⁸⁹ ").startswith("Executiekracht is het gezamenlijke vermogen"), answer.answer
     assert len(answer.answer) < 1000
+
+
+def test_how_much_without_a_noun_is_answered_by_an_amount_and_which_year_by_a_year(tmp_path):
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+
+    note = ("# Regiobudget\n\nVoor de wijkteams in de regio is in totaal 12 miljoen euro gereserveerd door de provincie.\n\n"
+            "De samenwerking in de regio werkt vanaf 2029 volledig, na een opbouw in drie stappen.\n")
+    (tmp_path / "corpus").mkdir()
+    service = Assistant(Settings(data_dir=tmp_path / "data", corpus_dir=one_document_corpus(tmp_path / "corpus", "budget.md", note)))
+    amount = service.ask("Hoeveel is er voor de wijkteams in de regio gereserveerd?")
+    trustworthy_answer(amount, service)
+    assert not amount.abstained and "12 miljoen euro" in amount.answer[:300], amount.answer
+    year = service.ask("In welk jaar werkt de samenwerking in de regio volledig?")
+    trustworthy_answer(year, service)
+    assert not year.abstained and "vanaf 2029" in year.answer[:300], year.answer
+
+
+def test_a_paragraph_whose_last_sentence_opens_a_list_still_states_its_other_sentences(tmp_path):
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+
+    note = ("# Voortgang\n\nInmiddels zijn 41 van de 60 acties van het programma afgerond. Het programma loopt door tot 2028. "
+            "Enkele resultaten van het afgelopen jaar zijn:\n\n# Resultaten\n\nIn de regio is een regionaal loket voor inwoners geopend.\n\n"
+            "De acties van het programma worden elk kwartaal besproken met de partners.\n")
+    (tmp_path / "corpus").mkdir()
+    service = Assistant(Settings(data_dir=tmp_path / "data", corpus_dir=one_document_corpus(tmp_path / "corpus", "voortgang.md", note)))
+    answer = service.ask("Hoeveel van de acties van het programma zijn afgerond?")
+    trustworthy_answer(answer, service)
+    assert not answer.abstained and answer.answer.startswith("Inmiddels zijn 41 van de 60 acties"), answer.answer

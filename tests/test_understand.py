@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.models import ChatTurn
-from assistant.understand import understand
+from assistant.understand import FACT_PATTERNS, understand
 
 
 @pytest.mark.parametrize(
@@ -66,6 +66,9 @@ def test_a_count_asked_in_other_words():
 
 def test_the_thing_counted_after_a_partitive():
     assert understand("Aan hoeveel van de thema's moet een project bijdragen?").target == "thema's"
+    assert understand("Hoeveel van de IZA-acties zijn klaar?").target == "iza-acties"  # a hyphenated compound whole
+    assert understand("Hoeveel soorten therapeuten moeten meedoen?").target == "therapeuten"  # the kind, not "soorten"
+    assert understand("How many kinds of therapists must take part?").target == "therapists"
     assert understand("Which of the cooperatives report quarterly?").target == "cooperatives"
     assert understand("Hoeveel regio's doen mee?").target == "regio's"
 
@@ -121,3 +124,19 @@ def test_who_signed_is_asked_with_a_question_word_and_a_past_form_of_signing():
         assert understand(question).signers, question
     for question in ("Which providers have to be signed up?", "Moet de gemeente het plan ondertekenen?", "Wie beoordeelt het plan?"):
         assert not understand(question).signers, question
+
+
+def test_a_year_asked_for_is_a_year():
+    assert understand("In welk jaar moet het RESV volledig werken?").wants == "year"
+    assert understand("By which year must all tasks be in place?").wants == "year"
+    assert [m.group(0) for m in FACT_PATTERNS["year"].finditer("Vanaf 2029 volledig; zie pagina 12 en 2027/2028.")] == ["2029"]
+
+
+def test_a_kind_of_fact_named_far_from_the_thing_asked_for_is_not_what_is_asked():
+    assert understand("Welke zorgverleners moeten meedoen voordat er één euro naar de regio gaat?").wants is None
+    assert understand("What is the usual hourly fee of a physiotherapist?").wants == "money"  # the fee is asked for
+    assert understand("Welk bedrag krijgt de regio?").wants == "money"
+
+
+def test_a_conjunction_is_no_topic():
+    assert "voordat" not in understand("Wat moet klaar zijn voordat het plan ingediend wordt?").focus

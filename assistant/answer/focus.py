@@ -140,6 +140,8 @@ class Focus:
         what it is) the passage closest in meaning. A count is a number of the thing it counts,
         and the closest passage counts other things as often as the one asked for. A table's row
         (`header` its column header) is read as `row_states` reads it."""
+        if kind == "count" and not self.q.target and self.sentence_states(text, "money", passage_ids, header):
+            return True  # "hoeveel is er gereserveerd": without a noun to count, "hoeveel" asks how much
         if header:
             return self.row_states(text, kind, header)
         subject = self.subject_stems()

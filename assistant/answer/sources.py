@@ -140,8 +140,9 @@ class Sources:
 
     def says_something(self, passage: Passage, chosen: Sequence[Passage]) -> bool:
         """A statement, not a label: a paragraph of enough words (an item or a policy bullet may be
-        terse: its list or table says what it is about), and a lead-in only with the list it opens."""
-        if passage.text.rstrip().endswith(":"):
+        terse: its list or table says what it is about), and a lead-in only with the list it opens;
+        a paragraph whose last sentence opens a list says what its other sentences say."""
+        if passage.text.rstrip().endswith(":") and len(sentence_spans(passage.text)) < 2:
             return any(item in chosen for item in self.introduced(passage))
         return passage.kind != "paragraph" or len([w for w in words(passage.text) if not w.isdigit()]) >= MIN_WORDS
 
