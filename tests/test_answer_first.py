@@ -349,3 +349,32 @@ def test_a_paragraph_whose_last_sentence_opens_a_list_still_states_its_other_sen
     answer = service.ask("Hoeveel van de acties van het programma zijn afgerond?")
     trustworthy_answer(answer, service)
     assert not answer.abstained and answer.answer.startswith("Inmiddels zijn 41 van de 60 acties"), answer.answer
+
+
+def test_words_of_one_family_are_one_subject():
+    from assistant.answer.focus import stem_match
+
+    assert stem_match(stem("paramedische"), [stem("paramedici")])  # derivations share a long root
+    assert stem_match(stem("financieel"), [stem("financiering")])
+    assert not stem_match(stem("samenstelling"), [stem("samenwerking")])  # a short shared start is no family
+
+
+def test_a_fact_about_a_place_the_sources_never_name_is_not_in_them(tmp_path):
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+
+    note = "# Budget\n\nVoor de wijkteams in de regio is in totaal 12 miljoen euro gereserveerd door de provincie.\n"
+    (tmp_path / "corpus").mkdir()
+    service = Assistant(Settings(data_dir=tmp_path / "data", corpus_dir=one_document_corpus(tmp_path / "corpus", "budget.md", note)))
+    named = service.ask("Hoeveel euro krijgen de wijkteams in de regio Drechtsteden?")
+    assert named.abstained and "Drechtsteden" in named.answer and not named.citations, named.answer
+    general = service.ask("Hoeveel euro is er voor de wijkteams in de regio gereserveerd?")
+    assert not general.abstained and "12 miljoen euro" in general.answer, general.answer
+    said_in_passing = service.ask("Wij werken in Drechtsteden. Door wie is het geld voor de wijkteams in de regio gereserveerd?")
+    assert not said_in_passing.abstained and "provincie" in said_in_passing.answer, said_in_passing.answer  # no fact of Drechtsteden asked
+
+
+def test_a_capitalised_english_word_with_a_dutch_rendering_is_no_name(assistant):
+    for question, name in (("How much money is due in June?", None), ("What amount does the Dutch government pay?", None),
+                           ("How much does Zwolle get?", "Zwolle")):
+        assert Context.of(understand(question), assistant.library).focus.unknown_name() == name, question

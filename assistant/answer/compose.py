@@ -47,6 +47,8 @@ def decide(ctx: Context) -> Answer:
         return ctx.out.abstain("outside_domain", say("message", "personal_matter", topic=topic), ctx.near())
     if ctx.focus.target_unknown() and ctx.focus.in_domain():
         return ctx.out.abstain("fact_not_in_sources", say("message", "term_not_in_sources", term=q.target), ctx.near())
+    if q.wants and (name := ctx.focus.unknown_name()):  # "hoeveel krijgt Zwolle": a fact of a place the sources never name
+        return ctx.out.abstain("fact_not_in_sources", say("message", "term_not_in_sources", term=name), ctx.near())
     if q.signers and (signed := shapes.signers(ctx)):
         return signed
     if q.which_insurers and not q.insurers:

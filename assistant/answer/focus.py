@@ -3,17 +3,20 @@ passage is about it, whether a sentence states the wanted kind of fact about its
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
 from assistant.answer.sources import Library, Sources
-from assistant.domain import Term, get_domain, get_language
+from assistant.domain import Term, get_domain, get_language, get_translation
 from assistant.models import Passage
 from assistant.text import fold, loose, stem, terms, words
 from assistant.understand import FACT_PATTERNS, Query
 
 NUMBER = re.compile(r"\d")
+# A capitalised word that does not open a sentence: a name ("de Drechtsteden", "gemeente Zwolle").
+NAME = re.compile(r"(?<=[\w,;:)] )[A-ZÀ-Þ][a-zà-ÿ]+(?:[-'][A-Za-zÀ-ÿ]+)*")
 # What a number counts follows it in its own sentence: a capitalised word (a new sentence whose full
 # stop the PDF lost, "… 28 30 Met de SPUK …") ends it; a line break does not (prose wraps anywhere).
 COUNTED = re.compile(r"(?<=\s)(?=[A-ZÀ-Þ][a-zà-ÿ])")
@@ -21,6 +24,7 @@ MIN_COVERAGE = 0.5  # share of a question's focus the corpus must know for it to
 CLOSEST = 3  # passages closest in meaning to a question, taken to be about its subject
 DEFINES = get_language().document["defines"]
 DEFINED_WITHIN = 8  # words before a defining phrase that may name what it defines
+FAMILY_ROOT = 7  # letters two words share at their start to be of one word family
 MIN_HEAD = 4  # letters of the shortest compound head a count may be of ("taken" of "hoofdtaken")
 
 
@@ -103,6 +107,17 @@ class Focus:
             dutch = [w for d in self.q.target_terms for w in words(d)]
             return bool(dutch) and not lexicon.knows(target) and not any(lexicon.knows(w) or lexicon.head(w) for w in dutch)
         return not lexicon.knows(target) and not lexicon.head(target)
+
+    def unknown_name(self) -> str | None:
+        """A name in the question (a capitalised word inside a sentence: a town, a region, an
+        organisation) that the sources never use: a fact asked about it is not in them."""
+        for match in NAME.finditer(self.q.question):
+            said = words(match.group(0))
+            if self.q.english and get_translation().spans(match.group(0)):
+                continue  # English capitalises months and nationalities too: a word with a rendering is no name
+            if not any(self.lib.lexicon.knows(w) or w in _domain_name_words() for w in said):
+                return match.group(0)
+        return None
 
     def matches(self, passage: Passage, focus: Sequence[str]) -> bool:
         """The passage is about the focus: a rare focus word, and enough of all of them."""
@@ -238,8 +253,11 @@ def compound_part(key: str, word: str) -> bool:
 
 
 def stem_match(term: str, subject: Sequence[str]) -> bool:
+    """`term` is a form of a subject stem, or of its word family: Dutch derivations share a long root
+    ("paramedici", "paramedische"; "financiering", "financieel")."""
     term = loose(term)
-    return any(term == s or (len(s) >= 4 and term.startswith(s)) or (len(term) >= 4 and s.startswith(term)) for s in map(loose, subject))
+    return any(term == s or (len(s) >= 4 and term.startswith(s)) or (len(term) >= 4 and s.startswith(term))
+               or len(os.path.commonprefix([term, s])) >= FAMILY_ROOT for s in map(loose, subject))
 
 
 def is_bouwsteen_word(stem_: str) -> bool:
@@ -255,3 +273,11 @@ def names_term(stem_: str, named: Iterable[Term]) -> bool:
 def _name_stems(named: tuple[Term, ...]) -> frozenset[str]:
     """The stems of the titles and aliases of `named`: read once, asked for every focus word."""
     return frozenset(t for term in named for alias in term.aliases + (term.title,) for t in terms(alias))
+
+
+@lru_cache(maxsize=1)
+def _domain_name_words() -> frozenset[str]:
+    """The words of every name the domain data knows (insurers, bouwstenen, hoofdtaken, phases)."""
+    domain = get_domain()
+    named = domain.insurers + domain.other_insurers + domain.bouwstenen + domain.hoofdtaken + domain.phases
+    return frozenset(w for term in named for alias in (*term.aliases, str(term.title)) for w in words(alias))
