@@ -378,3 +378,18 @@ def test_a_capitalised_english_word_with_a_dutch_rendering_is_no_name(assistant)
     for question, name in (("How much money is due in June?", None), ("What amount does the Dutch government pay?", None),
                            ("How much does Zwolle get?", "Zwolle")):
         assert Context.of(understand(question), assistant.library).focus.unknown_name() == name, question
+
+
+def test_a_fact_of_a_named_place_is_stated_where_the_place_is_named(tmp_path):
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+
+    note = ("# Wijkteams\n\nIn de gemeente Zwolle werken drie wijkteams samen met de huisartsen.\n\n"
+            "Voor alle wijkteams in de provincie is in totaal 12 miljoen euro gereserveerd.\n")
+    (tmp_path / "corpus").mkdir()
+    service = Assistant(Settings(data_dir=tmp_path / "data", corpus_dir=one_document_corpus(tmp_path / "corpus", "wijkteams.md", note)))
+    amount = service.ask("Hoeveel euro krijgen de wijkteams in de gemeente Zwolle?")
+    assert amount.abstained and not amount.citations, amount.answer  # the amount is the province's, not Zwolle's
+    count = service.ask("Hoeveel wijkteams werken er in de gemeente Zwolle?")
+    trustworthy_answer(count, service)
+    assert not count.abstained and "drie wijkteams" in count.answer[:300], count.answer

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 
 from assistant.answer.sources import Library, Sources
@@ -37,6 +37,7 @@ class Focus:
         self.sources = sources
         self.vocabulary = library.retriever.bm25.idf
         self._closest: tuple[str, ...] | None = None
+        self._names: list[str] | None = None
 
     def known(self) -> list[str]:
         """Focus stems the corpus knows (directly, as a form, or as compound or verb parts)."""
@@ -108,16 +109,25 @@ class Focus:
             return bool(dutch) and not lexicon.knows(target) and not any(lexicon.knows(w) or lexicon.head(w) for w in dutch)
         return not lexicon.knows(target) and not lexicon.head(target)
 
+    def known_names(self) -> list[str]:
+        """The names in the question that the sources use (other than the domain's own names), folded."""
+        if self._names is None:
+            self._names = [" ".join(said) for _, said in self._names_said() if all(self.lib.lexicon.knows(w) for w in said)]
+        return self._names
+
     def unknown_name(self) -> str | None:
         """A name in the question (a capitalised word inside a sentence: a town, a region, an
         organisation) that the sources never use: a fact asked about it is not in them."""
+        return next((name for name, said in self._names_said() if not any(self.lib.lexicon.knows(w) for w in said)), None)
+
+    def _names_said(self) -> Iterator[tuple[str, list[str]]]:
+        """Each name in the question with its folded words; the domain's own names are no such name, nor
+        is a capitalised English word with a Dutch rendering (English capitalises months and nationalities)."""
         for match in NAME.finditer(self.q.question):
             said = words(match.group(0))
-            if self.q.english and get_translation().spans(match.group(0)):
-                continue  # English capitalises months and nationalities too: a word with a rendering is no name
-            if not any(self.lib.lexicon.knows(w) or w in _domain_name_words() for w in said):
-                return match.group(0)
-        return None
+            if any(w in _domain_name_words() for w in said) or (self.q.english and get_translation().spans(match.group(0))):
+                continue
+            yield match.group(0), said
 
     def matches(self, passage: Passage, focus: Sequence[str]) -> bool:
         """The passage is about the focus: a rare focus word, and enough of all of them."""
@@ -155,6 +165,8 @@ class Focus:
         what it is) the passage closest in meaning. A count is a number of the thing it counts,
         and the closest passage counts other things as often as the one asked for. A table's row
         (`header` its column header) is read as `row_states` reads it."""
+        if not all(name in fold(f"{header} {text}") for name in self.known_names()):
+            return False  # "hoeveel krijgt Zwolle": a fact of a named place is stated where it is named
         if kind == "count" and not self.q.target and self.sentence_states(text, "money", passage_ids, header):
             return True  # "hoeveel is er gereserveerd": without a noun to count, "hoeveel" asks how much
         if header:
