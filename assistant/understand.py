@@ -145,7 +145,7 @@ def parse(question: str, insurer: str | None = None) -> Query:
     if word and word not in NOT_TOPIC and word not in NUMBER_WORDS and not describes_wanted and not names_wanted \
             and not any(w.search(word) for w in WANTS.values()):
         query.target = word
-        # "Welke zorgverleners moeten meedoen voordat er één euro komt?" asks for the providers: a kind of
+        # "Welke partijen tekenen voordat de eerste euro wordt overgemaakt?" asks for parties: a kind of
         # fact named elsewhere in a question for a thing is context, unless the question word asks it.
         between = len(words(folded[target.end(1):asked.start()])) if asked else 0
         if between > NEAR_WANTED and not target.group(0).startswith(("hoeveel", "how")):
