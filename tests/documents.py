@@ -25,6 +25,16 @@ def one_document_corpus(folder: Path, name: str, content: bytes | str, kind: str
     return folder
 
 
+def one_document_service(tmp_path: Path, name: str, content: bytes | str):  # noqa: ANN201 - an Assistant
+    """An assistant over a corpus of one document (in `tmp_path`/corpus, its index in `tmp_path`/data)."""
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    return Assistant(Settings(data_dir=tmp_path / "data", corpus_dir=one_document_corpus(corpus, name, content)))
+
+
 def make_pdf(pages: list[list[str]], password: str | None = None) -> bytes:
     """A PDF with one text line per entry, page by page; optionally encrypted."""
     buffer = io.BytesIO()

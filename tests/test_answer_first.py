@@ -16,7 +16,7 @@ from assistant.domain import MESSAGES_FILE
 from assistant.ingest.manifest import load_corpus
 from assistant.text import stem
 from assistant.understand import FACT_PATTERNS, understand
-from tests.documents import one_document_corpus
+from tests.documents import one_document_corpus, one_document_service
 from tests.invariants import trustworthy_answer
 
 
@@ -134,14 +134,9 @@ def test_a_count_of_a_compound_counts_the_kind_its_last_part_names(assistant):
 
 
 def test_a_question_the_source_asks_never_leads_an_answer(tmp_path):
-    from assistant.service import Assistant
-    from assistant.settings import Settings
-
     note = ("# Ondersteuning\n\nHeeft u vragen over de aanvraag van de subsidie?\n\n"
             "Vragen over de aanvraag van de subsidie beantwoordt het regiobureau binnen vijf werkdagen.\n")
-    (tmp_path / "corpus").mkdir()
-    corpus = one_document_corpus(tmp_path / "corpus", "ondersteuning.md", note)
-    service = Assistant(Settings(data_dir=tmp_path / "data", corpus_dir=corpus))
+    service = one_document_service(tmp_path, "ondersteuning.md", note)
     answer = service.ask("Wie beantwoordt vragen over de aanvraag van de subsidie?")
     assert not answer.abstained and answer.context_start is not None, answer.answer
     head = answer.answer[:answer.context_start]
@@ -149,17 +144,13 @@ def test_a_question_the_source_asks_never_leads_an_answer(tmp_path):
 
 
 def test_a_figure_in_a_later_row_of_a_table_is_read_with_the_tables_header(tmp_path):
-    from assistant.service import Assistant
-    from assistant.settings import Settings
     from tests.documents import make_pdf
 
     names = ["Noord", "Oost", "Zuid", "West", "Midden", "Kust", "Delta", "Heuvel", "Veen", "Stad"]
     rows = [f"Regio {name} {10 + n},0 {20 + n},5 {30 + n},0" for n, name in enumerate(names)]
     page = ["Budgetten per regio", "De budgetten staan in de tabel hieronder.", "Bedragen x € 1 miljoen 2027 2028 2029", *rows,
             "Deze bedragen zijn voorlopig."]
-    (tmp_path / "corpus").mkdir()
-    corpus = one_document_corpus(tmp_path / "corpus", "budget.pdf", make_pdf([page]))
-    service = Assistant(Settings(data_dir=tmp_path / "data", corpus_dir=corpus))
+    service = one_document_service(tmp_path, "budget.pdf", make_pdf([page]))
     answer = service.ask("Welk bedrag staat er voor Regio Stad in 2028?")  # a row past the first block: no € of its own
     trustworthy_answer(answer, service)
     assert not answer.abstained, answer.answer
@@ -168,16 +159,12 @@ def test_a_figure_in_a_later_row_of_a_table_is_read_with_the_tables_header(tmp_p
 
 
 def test_a_tables_rows_state_figures_of_the_kind_its_header_gives_them_and_about_their_own_label(tmp_path):
-    from assistant.service import Assistant
-    from assistant.settings import Settings
     from tests.documents import make_pdf
 
     rows = [f"Regio {name} {10 + n},0 {20 + n},5 {30 + n},0" for n, name in enumerate(["Noord", "Oost", "Zuid", "West"])]
     page = ["Budgetten per regio", "De gemeente draagt bij aan de kosten van de wijkteams.",
             "Bedragen x € 1 miljoen 2027 2028 2029", *rows, "Deze bedragen zijn voorlopig."]
-    (tmp_path / "corpus").mkdir()
-    corpus = one_document_corpus(tmp_path / "corpus", "budget.pdf", make_pdf([page]))
-    service = Assistant(Settings(data_dir=tmp_path / "data", corpus_dir=corpus))
+    service = one_document_service(tmp_path, "budget.pdf", make_pdf([page]))
     # The header's unit is no amount of its own, and no row is about the gemeente.
     assert service.ask("Welk bedrag betaalt de gemeente voor de wijkteams?").abstained
     # Figures in millions of euros count nothing.
@@ -196,16 +183,12 @@ def test_a_footnote_that_answers_comes_with_the_passage_that_carries_its_mark(as
 
 
 def test_a_table_continued_after_a_page_break_is_read_row_by_row_with_its_header(tmp_path):
-    from assistant.service import Assistant
-    from assistant.settings import Settings
     from tests.documents import make_pdf
 
     rows = [f"Regio {name} {10 + n},0 {20 + n},5 {30 + n},0" for n, name in enumerate(["Noord", "Oost", "Zuid", "West", "Midden"])]
     first = ["Budgetten per regio", "De budgetten staan in de tabel hieronder.", "Bedragen x € 1 miljoen 2027 2028 2029", *rows]
     second = ["w.v. Stad 15,0 16,5 17,0", "w.v. Veen 14,0 15,5 16,0", "Deze bedragen zijn voorlopig."]  # "waarvan" rows, over the page
-    (tmp_path / "corpus").mkdir()
-    corpus = one_document_corpus(tmp_path / "corpus", "budget.pdf", make_pdf([first, second]))
-    service = Assistant(Settings(data_dir=tmp_path / "data", corpus_dir=corpus))
+    service = one_document_service(tmp_path, "budget.pdf", make_pdf([first, second]))
     answer = service.ask("Welk bedrag staat er voor Stad in 2028?")
     trustworthy_answer(answer, service)
     head = answer.answer[:answer.context_start] if answer.context_start is not None else answer.answer
@@ -230,15 +213,10 @@ def test_the_rows_that_continue_a_table_in_another_passage_are_rows_of_that_tabl
 
 
 def test_context_quotes_the_sentences_next_to_the_answer_and_on_the_question_not_the_rest(tmp_path):
-    from assistant.service import Assistant
-    from assistant.settings import Settings
-
     note = ("# Vervoer\n\nDe regiotaxi rijdt op werkdagen tussen zeven uur en middernacht. Dit geldt ook op feestdagen. "
             "Het gemeentehuis is verbouwd met een nieuwe vleugel. De raad vergaderde daarover drie keer. "
             "Bij de aanbesteding van de regiotaxi telde de prijs het zwaarst.\n")
-    (tmp_path / "corpus").mkdir()
-    corpus = one_document_corpus(tmp_path / "corpus", "vervoer.md", note)
-    service = Assistant(Settings(data_dir=tmp_path / "data", corpus_dir=corpus))
+    service = one_document_service(tmp_path, "vervoer.md", note)
     answer = service.ask("Tot hoe laat rijdt de regiotaxi op werkdagen?")
     trustworthy_answer(answer, service)
     assert answer.context_start is not None, answer.answer
@@ -252,15 +230,11 @@ def test_context_quotes_the_sentences_next_to_the_answer_and_on_the_question_not
 def test_when_may_ask_for_a_condition_and_a_date_elsewhere_does_not_answer_it(tmp_path):
     # "wanneer" asks for a date or a condition: a date in a passage that is not the best answer
     # (a disclaimer on rules not yet set) must not lead over the condition the question is about.
-    from assistant.service import Assistant
-    from assistant.settings import Settings
-
     note = ("# Financiering van projecten\n\nNog niet alle regels voor de financiering van projecten zijn vastgesteld; "
             "naar verwachting gebeurt dit eind 2025.\n\n"
             "Vraagt een project financiering van twee financiers, dan wordt de financiering pas definitief als beide financiers akkoord zijn.\n\n"
             "De projectleider stuurt elk kwartaal een overzicht van de uitgaven naar de financiers.\n")
-    (tmp_path / "corpus").mkdir()
-    service = Assistant(Settings(data_dir=tmp_path / "data", corpus_dir=one_document_corpus(tmp_path / "corpus", "financiering.md", note)))
+    service = one_document_service(tmp_path, "financiering.md", note)
     condition = service.ask("Wanneer wordt de financiering van een project definitief?")
     trustworthy_answer(condition, service)
     assert condition.answer.startswith("Vraagt een project financiering van twee financiers"), condition.answer
@@ -269,14 +243,10 @@ def test_when_may_ask_for_a_condition_and_a_date_elsewhere_does_not_answer_it(tm
 
 
 def test_a_lead_sentence_that_opens_a_list_is_answered_with_the_list(tmp_path):
-    from assistant.service import Assistant
-    from assistant.settings import Settings
-
     note = ("# Projectplan\n\nIn het projectplan wordt de aanpak toegelicht.\n\n"
             "Het projectplan beschrijft tenminste de volgende onderdelen:\n\n- De doelen van het project.\n- De begroting van het project.\n\n"
             "Het projectplan wordt elk jaar bijgewerkt door de projectleider.\n")
-    (tmp_path / "corpus").mkdir()
-    service = Assistant(Settings(data_dir=tmp_path / "data", corpus_dir=one_document_corpus(tmp_path / "corpus", "projectplan.md", note)))
+    service = one_document_service(tmp_path, "projectplan.md", note)
     answer = service.ask("Welke onderdelen beschrijft het projectplan?")
     trustworthy_answer(answer, service)
     head = answer.answer if answer.context_start is None else answer.answer[:answer.context_start]
@@ -298,14 +268,10 @@ def test_a_question_for_what_a_term_means(question, definition):
 
 
 def test_a_definition_question_leads_with_the_sentence_that_defines_the_term(tmp_path):
-    from assistant.service import Assistant
-    from assistant.settings import Settings
-
     note = ("# Zorg in de wijk\n\nIn elke gemeente werken wijkteams samen met de huisartsen in de wijk.\n\n"
             "Het wijkteam overlegt elke maand met de praktijkondersteuners over de wijkteams en hun taken.\n\n"
             "Met een wijkteam bedoelen we een vaste groep professionals uit zorg en welzijn die inwoners van één wijk ondersteunt.\n")
-    (tmp_path / "corpus").mkdir()
-    service = Assistant(Settings(data_dir=tmp_path / "data", corpus_dir=one_document_corpus(tmp_path / "corpus", "wijkteams.md", note)))
+    service = one_document_service(tmp_path, "wijkteams.md", note)
     for question in ("Wat verstaat de notitie onder een wijkteam?", "What is meant by a wijkteam?"):
         answer = service.ask(question)
         trustworthy_answer(answer, service)
@@ -322,13 +288,9 @@ def test_what_a_bouwsteen_name_means_is_answered_by_its_definition_not_the_whole
 
 
 def test_how_much_without_a_noun_is_answered_by_an_amount_and_which_year_by_a_year(tmp_path):
-    from assistant.service import Assistant
-    from assistant.settings import Settings
-
     note = ("# Regiobudget\n\nVoor de wijkteams in de regio is in totaal 12 miljoen euro gereserveerd door de provincie.\n\n"
             "De samenwerking in de regio werkt vanaf 2029 volledig, na een opbouw in drie stappen.\n")
-    (tmp_path / "corpus").mkdir()
-    service = Assistant(Settings(data_dir=tmp_path / "data", corpus_dir=one_document_corpus(tmp_path / "corpus", "budget.md", note)))
+    service = one_document_service(tmp_path, "budget.md", note)
     amount = service.ask("Hoeveel is er voor de wijkteams in de regio gereserveerd?")
     trustworthy_answer(amount, service)
     assert not amount.abstained and "12 miljoen euro" in amount.answer[:300], amount.answer
@@ -338,14 +300,10 @@ def test_how_much_without_a_noun_is_answered_by_an_amount_and_which_year_by_a_ye
 
 
 def test_a_paragraph_whose_last_sentence_opens_a_list_still_states_its_other_sentences(tmp_path):
-    from assistant.service import Assistant
-    from assistant.settings import Settings
-
     note = ("# Voortgang\n\nInmiddels zijn 41 van de 60 acties van het programma afgerond. Het programma loopt door tot 2028. "
             "Enkele resultaten van het afgelopen jaar zijn:\n\n# Resultaten\n\nIn de regio is een regionaal loket voor inwoners geopend.\n\n"
             "De acties van het programma worden elk kwartaal besproken met de partners.\n")
-    (tmp_path / "corpus").mkdir()
-    service = Assistant(Settings(data_dir=tmp_path / "data", corpus_dir=one_document_corpus(tmp_path / "corpus", "voortgang.md", note)))
+    service = one_document_service(tmp_path, "voortgang.md", note)
     answer = service.ask("Hoeveel van de acties van het programma zijn afgerond?")
     trustworthy_answer(answer, service)
     assert not answer.abstained and answer.answer.startswith("Inmiddels zijn 41 van de 60 acties"), answer.answer
@@ -360,12 +318,8 @@ def test_words_of_one_family_are_one_subject():
 
 
 def test_a_fact_about_a_place_the_sources_never_name_is_not_in_them(tmp_path):
-    from assistant.service import Assistant
-    from assistant.settings import Settings
-
     note = "# Budget\n\nVoor de wijkteams in de regio is in totaal 12 miljoen euro gereserveerd door de provincie.\n"
-    (tmp_path / "corpus").mkdir()
-    service = Assistant(Settings(data_dir=tmp_path / "data", corpus_dir=one_document_corpus(tmp_path / "corpus", "budget.md", note)))
+    service = one_document_service(tmp_path, "budget.md", note)
     named = service.ask("Hoeveel euro krijgen de wijkteams in de regio Drechtsteden?")
     assert named.abstained and "Drechtsteden" in named.answer and not named.citations, named.answer
     general = service.ask("Hoeveel euro is er voor de wijkteams in de regio gereserveerd?")
@@ -381,13 +335,9 @@ def test_a_capitalised_english_word_with_a_dutch_rendering_is_no_name(assistant)
 
 
 def test_a_fact_of_a_named_place_is_stated_where_the_place_is_named(tmp_path):
-    from assistant.service import Assistant
-    from assistant.settings import Settings
-
     note = ("# Wijkteams\n\nIn de gemeente Zwolle werken drie wijkteams samen met de huisartsen.\n\n"
             "Voor alle wijkteams in de provincie is in totaal 12 miljoen euro gereserveerd.\n")
-    (tmp_path / "corpus").mkdir()
-    service = Assistant(Settings(data_dir=tmp_path / "data", corpus_dir=one_document_corpus(tmp_path / "corpus", "wijkteams.md", note)))
+    service = one_document_service(tmp_path, "wijkteams.md", note)
     amount = service.ask("Hoeveel euro krijgen de wijkteams in de gemeente Zwolle?")
     assert amount.abstained and not amount.citations, amount.answer  # the amount is the province's, not Zwolle's
     count = service.ask("Hoeveel wijkteams werken er in de gemeente Zwolle?")
