@@ -115,6 +115,14 @@ class Focus:
             self._names = [" ".join(said) for _, said in self._names_said() if all(self.lib.lexicon.knows(w) for w in said)]
         return self._names
 
+    def names_stated(self, text: str, passage_ids: Iterable[str]) -> bool:
+        """Every name the question gives stands in `text`, or in the headings or the title of the
+        document of its passages (a document about one region names it once, at its top)."""
+        passages = [self.sources.by_id[i] for i in passage_ids if i in self.sources.by_id]
+        around = [self.lib.documents[p.document_id].info.title for p in passages] + [h for p in passages for h in p.section]
+        where = fold(" ".join([text, *around]))
+        return all(name in where for name in self.known_names())
+
     def unknown_name(self) -> str | None:
         """A name in the question (a capitalised word inside a sentence: a town, a region, an
         organisation) that the sources never use: a fact asked about it is not in them."""
@@ -165,7 +173,8 @@ class Focus:
         what it is) the passage closest in meaning. A count is a number of the thing it counts,
         and the closest passage counts other things as often as the one asked for. A table's row
         (`header` its column header) is read as `row_states` reads it."""
-        if not all(name in fold(f"{header} {text}") for name in self.known_names()):
+        passage_ids = tuple(passage_ids)  # read more than once below
+        if self.known_names() and not self.names_stated(f"{header} {text}", passage_ids):
             return False  # "hoeveel krijgt Zwolle": a fact of a named place is stated where it is named
         if kind == "count" and not self.q.target and self.sentence_states(text, "money", passage_ids, header):
             return True  # "hoeveel is er gereserveerd": without a noun to count, "hoeveel" asks how much
