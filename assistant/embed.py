@@ -16,6 +16,8 @@ from typing import Protocol
 
 import numpy as np
 
+from assistant.text import digest
+
 
 class Embedder(Protocol):
     """Turns text into L2-normalised vectors; queries and passages may be encoded differently."""
@@ -129,7 +131,7 @@ class DiskCachedEmbedder:
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         cache = self._load()
-        keys = [hashlib.sha1(t.encode()).hexdigest() for t in texts]
+        keys = [digest(t) for t in texts]
         todo = [i for i, key in enumerate(keys) if key not in cache]
         if todo:
             for i, vector in zip(todo, self.inner.embed_passages([texts[i] for i in todo]), strict=True):

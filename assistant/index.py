@@ -38,6 +38,7 @@ from assistant.errors import IndexNotReadyError, ResvError
 from assistant.ingest.manifest import load_corpus
 from assistant.models import Document, Passage
 from assistant.retrieve import VectorStore, dense_text
+from assistant.text import digest
 
 FORMAT_VERSION = 1
 SERVING = ("ready", "outdated")  # states of a build whose passages and vectors can still be used
@@ -279,7 +280,7 @@ class IndexManager:
         vectors = np.zeros((len(texts), 384), dtype=np.float32)
         todo = []
         for i, text in enumerate(texts):
-            cached = previous.get(_digest(text))
+            cached = previous.get(digest(text))
             if cached is not None:
                 vectors[i] = cached
             else:
@@ -307,7 +308,7 @@ class IndexManager:
         )
         np.save(folder / "vectors.npy", vectors)
         # What each vector was embedded from: a later build reuses a vector only for the same text.
-        (folder / "embedded.json").write_text(json.dumps([_digest(t) for t in texts]), encoding="utf-8")
+        (folder / "embedded.json").write_text(json.dumps([digest(t) for t in texts]), encoding="utf-8")
         meta = {
             "format": FORMAT_VERSION,
             "embedder": self.embedder.name,
@@ -404,7 +405,3 @@ def _alive(pid: str) -> bool:
 def _read_passages(build: Path) -> list[Passage]:
     with (build / "passages.jsonl").open(encoding="utf-8") as fh:
         return [Passage.model_validate_json(line) for line in fh if line.strip()]
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()

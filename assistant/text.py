@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from functools import lru_cache
@@ -35,6 +36,11 @@ def fold(text: str) -> str:
     """Lowercase, superscripts to digits, accents removed: 'Coöperatie³' -> 'cooperatie3'."""
     text = unicodedata.normalize("NFKD", text.translate(SUPERSCRIPTS).lower())
     return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+def digest(text: str) -> str:
+    """A text's key for caches of what was computed from it (its vector)."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
 def collapse(text: str) -> str:

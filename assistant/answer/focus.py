@@ -38,6 +38,7 @@ class Focus:
         self.vocabulary = library.retriever.bm25.idf
         self._closest: tuple[str, ...] | None = None
         self._names: list[str] | None = None
+        self._heads: list[str] | None = None  # asked for every number of every sentence checked
 
     def known(self) -> list[str]:
         """Focus stems the corpus knows (directly, as a form, or as compound or verb parts)."""
@@ -195,11 +196,11 @@ class Focus:
         """The heads of the nouns a count asks for, as stems: a Dutch compound is a kind of its last
         part, so "hoofdtaken" and "kerntaken" both count "taken", and a plain noun is its own head."""
         q = self.q
-        if not q.target:
-            return []
-        nouns = [words(term)[-1] for term in get_domain().expand(q.target) + q.target_terms if words(term)] or [q.target]
-        heads = [self.lib.lexicon.head(noun) or noun for noun in nouns]
-        return [loose(stem(h)) for h in heads if len(h) >= MIN_HEAD]
+        if self._heads is None:
+            expanded = get_domain().expand(q.target) + q.target_terms if q.target else []
+            nouns = ([words(term)[-1] for term in expanded if words(term)] or [q.target]) if q.target else []
+            self._heads = [loose(stem(h)) for h in (self.lib.lexicon.head(noun) or noun for noun in nouns) if len(h) >= MIN_HEAD]
+        return self._heads
 
     def defines(self, text: str) -> bool:
         """`text` says what the question's subject means: a defining phrase ("… bedoelen we",
