@@ -196,3 +196,19 @@ def test_a_letters_closing_and_signature_are_one_passage(tmp_path: Path) -> None
     assert signed[0].text.startswith("Hoogachtend,") and "de minister van Volksgezondheid" in signed[0].text
     assert signed[0].section == ("Ondertekening",)  # who signed the letter, not a part of its last section
     assert documents[0].text[signed[0].start:signed[0].end] == signed[0].text
+
+
+def test_pdf_heading_over_two_lines_is_one_and_prose_an_address_or_a_lead_in_in_a_headings_look_is_none():
+    from tests.plans import make_hyphenated_pdf  # lines starting with ** are drawn bold and larger
+
+    body = ["De huisartsen en de wijkverpleging spreken elk kwartaal af hoe zij de zorg in de wijk verdelen."] * 6
+    pages = [["**Samenwerking tussen de huisartsen", "**en de wijkverpleging in de regio", *body,
+              "**Dit is een inleiding die in een grote letter is gezet. Zij telt meer woorden dan een kop ooit telt.",
+              *body, "**Bijlage+Werkafspraken+Regio.pdf", *body, "**7 Bron: www.voorbeeldregio.nl", *body,
+              "**De partijen maken hiertoe de volgende afspraken:", "- elk kwartaal een overleg;", "- een gedeeld dossier."]]
+    extracted = load_bytes(make_hyphenated_pdf(pages), "plan.pdf")
+    headings = [" ".join(extracted.text[start:end].split()) for start, end, _ in extracted.heading_spans]
+    assert headings == ["Samenwerking tussen de huisartsen en de wijkverpleging in de regio"]
+    blocks = segment(extracted.text, extracted.heading_spans)
+    assert [" ".join(b.text.split()) for b in blocks if b.kind == "heading"] == headings
+    assert not any(b.text.startswith("en de wijkverpleging") for b in blocks)  # read with the heading's first line

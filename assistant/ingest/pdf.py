@@ -18,6 +18,12 @@ from assistant.models import ExtractedText
 from assistant.settings import DocumentLimits
 
 _HYPHEN_BREAK = re.compile(r"(?<=[a-zà-ÿ])-\n(?=[a-zà-ÿ])")
+_BLANKS = " \t\u00a0"
+_ADDRESS = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?)\b|\w\+\w|https?://|www\.", re.IGNORECASE)  # a file or web address
+_SENTENCE_END = re.compile(r"[.!](?:\s|$)")
+MAX_HEADING_WORDS = 16  # a longer line in a heading's look is a quote or an introduction set large
+SHORT_HEADING = 5  # words of a heading that may still end with a full stop ("Tot slot.")
+RUN_IN_HEADING = 3  # words of a heading that may end with a colon ("Monitoring:"); a longer line opens a list
 NEEDS_PASSWORD = "Het PDF-bestand is met een wachtwoord beveiligd. Verwijder de beveiliging en probeer het opnieuw."
 RESAVE = "Sla het opnieuw op als PDF (bijvoorbeeld via 'Afdrukken als PDF') of lever een .docx aan."
 
@@ -136,8 +142,9 @@ class _StyledLines:
 def _pdf_headings(texts: list[str], starts: list[int], styled: list[list[tuple[str, float, bool]]]) -> tuple[tuple[int, int, int], ...]:
     """Heading spans from the look of the lines: larger than the body text, or bold at body size.
 
-    The body size is the size most characters have. Levels follow the sizes, largest first. Lines
-    that cannot be found back in the page text are left out; the others keep their exact offsets.
+    The body size is the size most characters have. Levels follow the sizes, largest first. A
+    heading set over two or more lines is one span; lines in a heading's look that read as prose
+    (`_is_heading`) are left out, as are lines that cannot be found back in the page text.
     """
     weight: dict[float, int] = {}
     for lines in styled:
@@ -146,25 +153,67 @@ def _pdf_headings(texts: list[str], starts: list[int], styled: list[list[tuple[s
     if not weight:
         return ()
     body = max(weight, key=weight.__getitem__)
-    candidates = []
+    candidates = []  # (page, index of the line on its page, line, size key)
     for page, lines in enumerate(styled):
-        for line, size, bold in lines:
+        for index, (line, size, bold) in enumerate(lines):
             big = size >= body * 1.12
             if 2 <= len(line) <= 120 and sum(c.isalpha() for c in line) >= 2 and (big or (bold and size >= body * 0.98)):
-                candidates.append((page, line, round(size, 1) if big else 0.0))
-    sizes = sorted({s for _, _, s in candidates if s}, reverse=True)
+                candidates.append((page, index, line, round(size, 1) if big else 0.0))
+    sizes = sorted({c[3] for c in candidates if c[3]}, reverse=True)
     level_of = {s: i + 1 for i, s in enumerate(sizes)} | {0.0: len(sizes) + 1}
-    spans, cursor = [], [0] * len(texts)
-    for page, line, size in candidates:
+    levels, cursor = [], [0] * len(texts)
+    groups: list[list[tuple[int, int, int]]] = []  # per heading, its lines' (page, start, end) in the page text
+    previous = None
+    for page, index, line, size in candidates:
         text = texts[page]
-        at = text.find(line, cursor[page])
-        while at != -1 and not ((at == 0 or text[at - 1] == "\n") and (at + len(line) == len(text) or text[at + len(line)] == "\n")):
-            at = text.find(line, at + 1)
+        at = _whole_line(text, line, cursor[page])
         if at == -1:
+            previous = None
             continue
         cursor[page] = at + len(line)
-        spans.append((starts[page] + at, starts[page] + at + len(line), min(level_of[size], 6)))
-    return tuple(spans)
+        # The next line of a heading set over more than one: adjacent, in the same look, and the
+        # heading still reads as one with it (a sentence set as large after a heading is not part of it).
+        follows = (previous is not None and previous[:2] == (page, index - 1) and previous[2] == size
+                   and text[groups[-1][-1][2]:at].strip(_BLANKS) == "\n"
+                   and _is_heading(" ".join([*(text[a:b] for _, a, b in groups[-1]), line])))
+        if follows:
+            groups[-1].append((page, at, at + len(line)))
+        else:
+            groups.append([(page, at, at + len(line))])
+            levels.append(min(level_of[size], 6))
+        previous = (page, index, size)
+    out = []
+    for level, lines in zip(levels, groups, strict=True):
+        page = lines[0][0]
+        heading = " ".join(texts[page][a:b] for _, a, b in lines)
+        if _is_heading(heading):
+            out.append((starts[page] + lines[0][1], starts[page] + lines[-1][2], level))
+    return tuple(out)
+
+
+def _whole_line(text: str, line: str, start: int) -> int:
+    """Where `line` stands on a line of its own in `text` from `start` (blanks may trail it), or -1."""
+    at = text.find(line, start)
+    while at != -1:
+        rest = text[at + len(line):].lstrip(_BLANKS)
+        if (at == 0 or text[at - 1] == "\n") and (not rest or rest[0] == "\n"):
+            return at
+        at = text.find(line, at + 1)
+    return -1
+
+
+def _is_heading(line: str) -> bool:
+    """A line in a heading's look that reads as one: it does not open in lower case (the rest of a
+    sentence) and is no file or web address (an attachment's running title, a source), no prose
+    (more than MAX_HEADING_WORDS words, or a longer line with a full stop) and no bold lead-in of a
+    list ("Partijen maken hiertoe de volgende afspraken:"), which its items are read with."""
+    first = next((c for c in line if c.isalpha()), "")
+    if first.islower() or _ADDRESS.search(line):
+        return False
+    count = len(line.split())
+    if line.rstrip().endswith(":") and count > RUN_IN_HEADING:
+        return False
+    return count <= MAX_HEADING_WORDS and (count <= SHORT_HEADING or not _SENTENCE_END.search(line))
 
 
 def _clean_pdf_page(text: str) -> str:

@@ -109,6 +109,7 @@ def segment(text: str, heading_spans: tuple[tuple[int, int, int], ...] = (), gue
     its header line with the first TABLE_ROWS rows, then further rows with the header as lead-in.
     """
     heading_at = {start: level for start, _, level in heading_spans}
+    heading_end = {start: end for start, end, _ in heading_spans}  # a heading may be set over more than one line
     lines = line_spans(text)
     tables = number_tables(text, lines) if figures else {}
     in_table: set[int] = {i for run in tables.values() for i in run}
@@ -125,7 +126,10 @@ def segment(text: str, heading_spans: tuple[tuple[int, int, int], ...] = (), gue
                 blocks.append(Block(start, end, kind, text[start:end], indent=start - line_start))
         current = None
 
+    heading_until = 0  # the end of a heading set over more than one line: its later lines are read with it
     for i, (ls, le) in enumerate(lines):
+        if ls < heading_until:
+            continue
         if i in tables:
             close()
             blocks.extend(_table_blocks(text, [lines[j] for j in tables[i]]))
@@ -140,7 +144,8 @@ def segment(text: str, heading_spans: tuple[tuple[int, int, int], ...] = (), gue
         first = ls + (len(line) - len(line.lstrip(" \t\f\u00a0")))
         if first in heading_at or MD_HEADING.match(stripped):
             close()
-            start, end = _trim(text, ls, le)
+            heading_until = max(le, heading_end.get(first, le))
+            start, end = _trim(text, ls, heading_until)
             level = heading_at.get(first) or len(stripped) - len(stripped.lstrip("#"))
             blocks.append(Block(start, end, "heading", text[start:end], level=level or 2))
             continue
