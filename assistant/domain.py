@@ -257,10 +257,6 @@ class Messages:
         """The name of a kind of fact ("bedrag", "amount")."""
         return self._tables["fact"][kind][lang]
 
-    def which(self, kind: str) -> str:
-        """Dutch 'dat' or 'die' after the name of a kind of fact."""
-        return self._tables["fact"][kind]["which_nl"]
-
 
 @lru_cache(maxsize=1)
 def get_messages() -> Messages:

@@ -6,6 +6,7 @@ import jsonschema
 import pytest
 
 from assistant.answer import shapes
+from assistant.answer.sources import Sources
 from assistant.errors import InvalidQuestionError, UnknownInsurerError
 from assistant.models import ChatTurn
 from assistant.settings import PROJECT_ROOT
@@ -185,3 +186,17 @@ def test_which_insurers_shows_the_other_sources_best_ranked_first(assistant):
     shown = list(dict.fromkeys(c.passage_id for c in answer.citations if not c.insurer))
     assert shown and shown[0] == ranked[0]
     assert [ranked.index(p) for p in shown if p in ranked] == sorted(ranked.index(p) for p in shown if p in ranked)
+
+
+def test_which_insurers_shows_no_pointer_elsewhere_for_what_the_other_sources_say(assistant):
+    # The best-ranked passage of the other sources is shown even without the topic's words; one
+    # that only says where something is written ("Hier staat …") says nothing on the topic.
+    answer = assistant.ask("Welke verzekeraars zeggen iets over digitalisering?")
+    trustworthy_answer(answer, assistant)
+    assert not any(Sources.points_elsewhere(c.quote) for c in answer.citations), answer.answer
+
+
+def test_a_question_naming_no_insurer_is_answered_first_by_what_applies_to_all(assistant):
+    answer = assistant.ask("What are the minimum requirements to get funding in 2027?")
+    trustworthy_answer(answer, assistant)
+    assert answer.citations and answer.citations[0].insurer is None, answer.answer

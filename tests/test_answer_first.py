@@ -258,6 +258,7 @@ def test_a_lead_sentence_that_opens_a_list_is_answered_with_the_list(tmp_path):
 @pytest.mark.parametrize(("question", "definition"), [
     ("Wat verstaat de notitie onder een wijkteam?", True),
     ("Wat wordt er bedoeld met een wijkteam?", True),
+    ("Wat bedoelen ze met een wijkteam?", True),
     ("What is meant by a neighbourhood team?", True),
     ("How do they define a neighbourhood team?", True),
     ("Wat is de deadline van het plan?", False),  # a fact, not what a word means
@@ -343,3 +344,31 @@ def test_a_fact_of_a_named_place_is_stated_where_the_place_is_named(tmp_path):
     count = service.ask("Hoeveel wijkteams werken er in de gemeente Zwolle?")
     trustworthy_answer(count, service)
     assert not count.abstained and "drie wijkteams" in count.answer[:300], count.answer
+
+
+def test_a_time_of_day_and_a_length_of_time_are_facts_of_their_own(tmp_path):
+    note = ("# Bijeenkomst\n\nDe regionale bijeenkomst van de samenwerking begint om 14.00 uur in het gemeentehuis.\n\n"
+            "De overeenkomst met de regio heeft een looptijd van drie jaar en wordt daarna geëvalueerd.\n\n"
+            "De periode van 2027 tot 2029 is de opbouwfase van de samenwerking.\n")
+    service = one_document_service(tmp_path, "bijeenkomst.md", note)
+    for question, fact in (("Hoe laat begint de regionale bijeenkomst?", "14.00 uur"),
+                           ("At what time does the regional meeting start?", "14.00 uur"),
+                           ("Hoe lang loopt de overeenkomst met de regio?", "drie jaar"),
+                           ("For how many years does the agreement with the region run?", "drie jaar")):
+        answer = service.ask(question)
+        trustworthy_answer(answer, service)
+        assert not answer.abstained and fact in answer.answer[:300], (question, answer.answer)
+    # Neither is stated of the phase: a period between two years says when, not for how long.
+    for question in ("Hoe lang duurt de opbouwfase van de samenwerking?", "Hoe laat sluit de opbouwfase af?"):
+        answer = service.ask(question)
+        assert answer.abstained and not answer.citations, (question, answer.answer)
+
+
+def test_a_sentence_that_only_points_elsewhere_never_leads(tmp_path):
+    note = ("# Verder lezen\n\n**Hier** staat welke gemeenten in de regio samenwerken met de huisartsen.\n\n"
+            "# Overleg\n\nIn Assen en Emmen overleggen de gemeenten elke maand met de huisartsen.\n")
+    service = one_document_service(tmp_path, "verder.md", note)
+    answer = service.ask("Welke gemeenten werken in de regio samen met de huisartsen?")
+    trustworthy_answer(answer, service)
+    assert not answer.answer.startswith("**Hier** staat"), answer.answer  # quoted under its heading, if at all, never first
+

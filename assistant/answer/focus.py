@@ -23,6 +23,9 @@ COUNTED = re.compile(r"(?<=\s)(?=[A-ZÀ-Þ][a-zà-ÿ])")
 MIN_COVERAGE = 0.5  # share of a question's focus the corpus must know for it to be in the domain
 CLOSEST = 3  # passages closest in meaning to a question, taken to be about its subject
 DEFINES = get_language().document["defines"]
+# Kinds of fact whose value does not say what it is of ("drie", "twaalf maanden", "14.00 uur"): stated
+# only beside the subject's words, never by closeness in meaning alone.
+NAMELESS = frozenset({"count", "duration", "time"})
 DEFINED_WITHIN = 8  # words before a defining phrase that may name what it defines
 FAMILY_ROOT = 7  # letters two words share at their start to be of one word family
 MIN_HEAD = 4  # letters of the shortest compound head a count may be of ("taken" of "hoofdtaken")
@@ -171,8 +174,8 @@ class Focus:
     def sentence_states(self, text: str, kind: str, passage_ids: Iterable[str] = (), header: str = "") -> bool:
         """`text` (from the passages `passage_ids`) holds a fact of `kind` about the question's
         subject: the subject's words near the fact, or (a date, an amount: a fact whose kind says
-        what it is) the passage closest in meaning. A count is a number of the thing it counts,
-        and the closest passage counts other things as often as the one asked for. A table's row
+        what it is, unlike the NAMELESS) the passage closest in meaning. A count is a number of the
+        thing it counts, and the closest passage counts other things as often as the one asked for. A table's row
         (`header` its column header) is read as `row_states` reads it."""
         passage_ids = tuple(passage_ids)  # read more than once below
         if self.known_names() and not self.names_stated(f"{header} {text}", passage_ids):
@@ -183,7 +186,7 @@ class Focus:
             return self.row_states(text, kind, header)
         subject = self.subject_stems()
         for match in FACT_PATTERNS[kind].finditer(text):
-            if not subject or (kind != "count" and not set(self.closest()).isdisjoint(passage_ids)):
+            if not subject or (kind not in NAMELESS and not set(self.closest()).isdisjoint(passage_ids)):
                 return True
             near = terms(COUNTED.split(text[match.end():], 1)[0])[:3] if kind == "count" else terms(text)
             if any(stem_match(t, subject) for t in near):

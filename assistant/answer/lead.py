@@ -42,8 +42,11 @@ def lead_sentences(passages: Sequence[Passage], focus: Focus, sources: Sources, 
         header = table_header(run[0])  # a table's rows, also those continued after a page break, read with its header
         for sentence in sources.claims(run):
             text = " ".join(text_of[c.passage.document_id].text[c.start:c.end] for c in sentence)
-            if len(words(f"{header} {text}")) < MIN_WORDS or text.rstrip().endswith("?") or text.strip() == header:
-                continue  # a label, a question the source asks or a table's header: none states an answer
+            if (len(words(f"{header} {text}")) < MIN_WORDS or text.rstrip().endswith("?") or text.strip() == header
+                    or (sources.points_elsewhere(text) and wanted not in FACT_PATTERNS)):
+                # A label, a question the source asks, a table's header, a pointer elsewhere (unless it
+                # holds the fact asked for: "meer informatie: <e-mail>"): none states an answer.
+                continue
             score = coverage(f"{header} {text}", topic, weights, parts, focus.q.alternatives) if topic else 0.0
             if closeness:
                 score += MEANING * max(closeness.get(c.passage.id, 0.0) for c in sentence)

@@ -25,6 +25,7 @@ MAX_CONTEXT = 2  # passages quoted as context after a fact question's answer
 MAX_SIGNED = 3  # letters whose signatures answer a 'who signed' question that names none of them
 K_GENERAL = 12
 CLOSEST_BULLETS = 3  # bullets per insurer that place a question in words its policy does not use
+NATIONAL_PRIOR = 1.3  # weight of the sources that apply to every insurer when a question names none
 WORDS_SHARE = 0.5  # a passage's share of the question's words against its closeness in meaning
 
 
@@ -157,7 +158,7 @@ def which_insurers(ctx: Context) -> Answer:
         return p.insurer is None and p.kind != "cell" and (not allow_bs or p.bouwsteen in allow_bs)
 
     ranked = {h.passage.id: i for i, h in enumerate(ctx.hits(K_GENERAL, general_source))}
-    first = next(iter(ranked), None)
+    first = next((pid for pid in ranked if not ctx.sources.points_elsewhere(ctx.lib.passages_by_id[pid].text)), None)
     guidance = [p for p in ctx.lib.passages if general_source(p)
                 and (relevant(p) or (p.id == first and (fact is None or bool(fact.search(p.text)))))]
     guidance = ctx.sources.reach(sorted(guidance, key=lambda p: ranked.get(p.id, len(ranked)))[:3])
@@ -217,6 +218,8 @@ def general(ctx: Context) -> Answer:
             factor *= 2.0
         if insurers and p.insurer in insurers:
             factor *= 1.3
+        if not insurers and p.insurer is None:
+            factor *= NATIONAL_PRIOR  # asked of no insurer: what applies to all before one policy's words
         return factor
 
     hits = ctx.hits(K_GENERAL, allow, boost)
@@ -246,7 +249,7 @@ def general(ctx: Context) -> Answer:
     stated = wanted in FACT_PATTERNS and ctx.focus.states_fact(support, wanted)
     if q.wants and not stated:  # q.wants, when set, is the wanted kind
         return ctx.out.abstain("fact_not_in_sources", ctx.out.say(
-            "message", "no_fact_answers", fact=ctx.out.fact(q.wants), which=ctx.out.messages.which(q.wants)), support)
+            "message", "no_fact_answers", fact=ctx.out.fact(q.wants)), support)
     # A named section is its own answer; a soft date question leads with a date only where one is stated.
     closeness = {h.passage.id: c for h, c in zip(hits, dense_closeness(hits))}
     lead = [] if section else lead_sentences(support, ctx.focus, ctx.sources, wanted if stated else None, closeness)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
 from assistant.answer.citations import Claim, body_span, is_table, sentences
+from assistant.domain import get_language
 from assistant.ingest.corpus import footnote_number, has_footnote_mark
 from assistant.lexicon import Lexicon
 from assistant.models import Document, Passage
@@ -19,6 +20,7 @@ from assistant.text import collapse, sentence_spans, words
 
 MAX_LIST = 10
 MIN_WORDS = 4  # fewer words (numbers aside) is a heading or a label, not a statement
+POINTER = get_language().document["pointer"]
 # "Escalatieladder: Het RESV-plan bevat …": a labelled item starts a new point, not a sub-item.
 LABELLED = re.compile(r"^[-•·\s]*[A-ZÀ-Þ][^:.\n]{0,50}:\s")
 
@@ -145,6 +147,11 @@ class Sources:
         if passage.text.rstrip().endswith(":") and len(sentence_spans(passage.text)) < 2:
             return any(item in chosen for item in self.introduced(passage))
         return passage.kind != "paragraph" or len([w for w in words(passage.text) if not w.isdigit()]) >= MIN_WORDS
+
+    @staticmethod
+    def points_elsewhere(text: str) -> bool:
+        """The sentence only says where something is written ("Hier staat …", "Zie …"), not what."""
+        return POINTER.match(text) is not None
 
     def introduced(self, passage: Passage) -> list[Passage]:
         """The list or sub-sections a passage ending in ':' introduces; nothing for any other."""
