@@ -200,3 +200,11 @@ def test_a_question_naming_no_insurer_is_answered_first_by_what_applies_to_all(a
     answer = assistant.ask("What are the minimum requirements to get funding in 2027?")
     trustworthy_answer(answer, assistant)
     assert answer.citations and answer.citations[0].insurer is None, answer.answer
+
+
+def test_which_insurers_names_no_policy_for_one_of_three_words_asked_about(assistant):
+    # Every policy speaks of the region; none of who leads the assessment: the handreiking does.
+    answer = assistant.ask("Which insurer leads the assessment in our region?")
+    trustworthy_answer(answer, assistant)
+    assert not any(c.insurer for c in answer.citations), answer.answer
+    assert "marktleider" in answer.answer, answer.answer

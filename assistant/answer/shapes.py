@@ -26,6 +26,7 @@ MAX_SIGNED = 3  # letters whose signatures answer a 'who signed' question that n
 K_GENERAL = 12
 CLOSEST_BULLETS = 3  # bullets per insurer that place a question in words its policy does not use
 NATIONAL_PRIOR = 1.3  # weight of the sources that apply to every insurer when a question names none
+NAMED_THINGS = 2  # things of a which-insurers question (of three or more) a policy bullet must name
 WORDS_SHARE = 0.5  # a passage's share of the question's words against its closeness in meaning
 
 
@@ -143,11 +144,18 @@ def which_insurers(ctx: Context) -> Answer:
         # "welke verzekeraars noemen een percentage": the kind of fact is what is asked for.
         return (not topic or ctx.focus.matches(p, topic)) and (fact is None or bool(fact.search(p.text)))
 
+    things = len(ctx.q.things(topic))
+
+    def names_it(p: Passage) -> bool:
+        # An insurer named in the headline is a claim that its policy says it: of three or more
+        # things asked about, one ("the region") is not enough; two are.
+        return relevant(p) and (things <= 2 or round(coverage(p, topic, same=ctx.q.alternatives) * things) >= NAMED_THINGS)
+
     allow_bs = set(ctx.q.bouwstenen)
     found: list[tuple[str, list[Passage]]] = []
     missing = []
     for insurer in ctx.domain.insurer_names:
-        matched = [p for p in ctx.sources.bullets(insurer) if (not allow_bs or p.bouwsteen in allow_bs) and relevant(p)]
+        matched = [p for p in ctx.sources.bullets(insurer) if (not allow_bs or p.bouwsteen in allow_bs) and names_it(p)]
         if matched:
             found.append((insurer, matched))
         else:
