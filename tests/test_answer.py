@@ -49,6 +49,13 @@ def test_answer_matches_the_contract_schema(assistant):
         ("Wat zijn de openingstijden van de apotheek in het gezondheidscentrum?", "outside_domain"),
         ("Wat is het salaris van een praktijkondersteuner bij de huisarts?", "outside_domain"),
         ("Is mijn fysiotherapie dit jaar vergoed door Menzis?", "outside_domain"),
+        ("Which GP near Nijmegen still takes new patients?", "outside_domain"),
+        ("Welke apotheek in de regio heeft nog plek voor nieuwe klanten?", "outside_domain"),
+        # a price the sources never state, asked in English as "what does … cost"
+        ("What does a physiotherapy session cost at Menzis?", "fact_not_in_sources"),
+        # a time of day or a length of time the sources never state
+        ("Hoe laat is de apotheek in Tilburg open?", "fact_not_in_sources"),
+        ("How long is the contract period?", "fact_not_in_sources"),
         # nothing asked about stands in the sources, though the question names the RESV
         ("Who presides over the RESV in Zeeland?", "fact_not_in_sources"),
         # the asked-for thing is absent in either language (English: nor its Dutch renderings)

@@ -346,15 +346,17 @@ def test_a_fact_of_a_named_place_is_stated_where_the_place_is_named(tmp_path):
     assert not count.abstained and "drie wijkteams" in count.answer[:300], count.answer
 
 
-def test_a_time_of_day_and_a_length_of_time_are_facts_of_their_own(tmp_path):
-    note = ("# Bijeenkomst\n\nDe regionale bijeenkomst van de samenwerking begint om 14.00 uur in het gemeentehuis.\n\n"
+def test_a_time_of_day_a_length_of_time_and_a_price_asked_in_other_words_are_facts(tmp_path):
+    note = ("# Bijeenkomst\n\nDe regionale bijeenkomst van de samenwerking begint om 14.00 uur in het gemeentehuis. "
+            "Deelname aan de bijeenkomst kost 25 euro per persoon.\n\n"
             "De overeenkomst met de regio heeft een looptijd van drie jaar en wordt daarna geëvalueerd.\n\n"
             "De periode van 2027 tot 2029 is de opbouwfase van de samenwerking.\n")
     service = one_document_service(tmp_path, "bijeenkomst.md", note)
     for question, fact in (("Hoe laat begint de regionale bijeenkomst?", "14.00 uur"),
                            ("At what time does the regional meeting start?", "14.00 uur"),
                            ("Hoe lang loopt de overeenkomst met de regio?", "drie jaar"),
-                           ("For how many years does the agreement with the region run?", "drie jaar")):
+                           ("For how many years does the agreement with the region run?", "drie jaar"),
+                           ("What does taking part in the regional meeting cost?", "25 euro")):
         answer = service.ask(question)
         trustworthy_answer(answer, service)
         assert not answer.abstained and fact in answer.answer[:300], (question, answer.answer)

@@ -148,7 +148,7 @@ def which_insurers(ctx: Context) -> Answer:
 
     def names_it(p: Passage) -> bool:
         # An insurer named in the headline is a claim that its policy says it: of three or more
-        # things asked about, one ("the region") is not enough; two are.
+        # things asked about, one (every policy says "regio") is not enough; two are.
         return relevant(p) and (things <= 2 or round(coverage(p, topic, same=ctx.q.alternatives) * things) >= NAMED_THINGS)
 
     allow_bs = set(ctx.q.bouwstenen)
