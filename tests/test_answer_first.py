@@ -103,6 +103,9 @@ def test_a_label_or_a_lone_lead_in_states_nothing(tmp_path):
     ("Het plan loopt van 2027 tot en met 2029.", []),  # years are no count
     ("Lever het plan in vóór 15 juli.", []),  # nor is the day of a date
     ("Minimaal 3 disciplines en één apotheek doen mee.", ["3", "één"]),
+    ("3.2.1 Samenwerking in de regio", []),  # nor is a section's number
+    ("Het kader groeit met 3,5 procent voor 1.200 huisartsen.", ["1.200"]),  # nor a decimal; thousands are one number
+    ("Het geldt voor 4,3 miljoen ingeschreven patiënten.", ["4,3"]),  # but millions are counted
 ])
 def test_a_count_is_a_number_of_things(text, counts):
     assert [m.group(0) for m in FACT_PATTERNS["count"].finditer(text)] == counts
