@@ -75,6 +75,15 @@ def trustworthy_answer(answer: Answer, assistant) -> None:  # noqa: ANN001
         answer_first_is_cited(answer)
 
 
+def answered_first(assistant, question: str, fact: str) -> Answer:  # noqa: ANN001
+    """Ask `question`: a trustworthy answer, not an abstention, that states `fact` within its first
+    300 characters (the eval's window for the answer first)."""
+    answer = assistant.ask(question)
+    trustworthy_answer(answer, assistant)
+    assert not answer.abstained and fact in answer.answer[:300], (question, answer.answer)
+    return answer
+
+
 def review_evidence_is_verbatim(review: Review, plan_text: str, page_at) -> None:  # noqa: ANN001 - callable
     """Met and partial findings carry evidence copied from the plan, on the page they name."""
     for finding in review.findings:

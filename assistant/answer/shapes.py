@@ -165,8 +165,9 @@ def which_insurers(ctx: Context) -> Answer:
     def general_source(p: Passage) -> bool:
         return p.insurer is None and p.kind != "cell" and (not allow_bs or p.bouwsteen in allow_bs)
 
-    ranked = {h.passage.id: i for i, h in enumerate(ctx.hits(K_GENERAL, general_source))}
-    first = next((pid for pid in ranked if not ctx.sources.points_elsewhere(ctx.lib.passages_by_id[pid].text)), None)
+    hits = ctx.hits(K_GENERAL, general_source)
+    ranked = {h.passage.id: i for i, h in enumerate(hits)}
+    first = next((h.passage.id for h in hits if not ctx.sources.points_elsewhere(h.passage.text)), None)
     guidance = [p for p in ctx.lib.passages if general_source(p)
                 and (relevant(p) or (p.id == first and (fact is None or bool(fact.search(p.text)))))]
     guidance = ctx.sources.reach(sorted(guidance, key=lambda p: ranked.get(p.id, len(ranked)))[:3])
